@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# faultline top-level Makefile.  `make help` lists the targets.
+
+BUILD		:= $(CURDIR)/build
+CC		?= gcc
+CFLAGS		?= -O2 -g
+FL_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		   -I$(CURDIR)/include -I$(CURDIR)/tests/lib
+FL_LDLIBS	:= -Wl,--as-needed -pthread -luring -lnuma -lhwloc -lm
+
+# The module is built against the lab kernel's headers unless KDIR says
+# otherwise (KDIR=/lib/modules/$(uname -r)/build for native use).  The lab
+# fetches them on first use.
+LAB_KERNEL	?= 6.12
+KDIR		?= $(shell scripts/lab kdir --kernel $(LAB_KERNEL))
+
+GUEST_TEST_SRCS	:= $(wildcard tests/guest/*/*.c)
+GUEST_TESTS	:= $(patsubst tests/guest/%.c,$(BUILD)/tests/guest/%,$(GUEST_TEST_SRCS))
+TEST_HDRS	:= $(wildcard tests/lib/*.h) include/faultline.h
+
+.PHONY: all userspace harness guest-tests module module-check setup \
+	matrix test check clean help
+
+all: userspace module
+
+userspace: harness guest-tests
+
+harness:
+	@if [ -f bench/Makefile ]; then $(MAKE) -C bench O=$(BUILD); fi
+
+guest-tests: $(GUEST_TESTS)
+
+$(BUILD)/tests/guest/%: tests/guest/%.c $(TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(FL_CFLAGS) -o $@ $< $(FL_LDLIBS)
+
+module:
+	$(MAKE) -C drivers/faultline KDIR=$(KDIR)
+
+# W=1, sparse and checkpatch over the driver, for both lab kernels.
+module-check:
+	scripts/check-driver
+
+setup:
+	@scripts/setup
+
+# The main job: the default benchmark matrix in the lab.
+matrix: setup
+	scripts/run-matrix
+
+# Every test: unit tests, driver style checks and the lab tests.
+test check: setup
+	tests/run
+
+clean:
+	rm -rf $(BUILD)
+	@if [ -f drivers/faultline/Makefile ]; then $(MAKE) -C drivers/faultline clean KDIR=$(KDIR) >/dev/null 2>&1 || true; fi
+
+help:
+	@echo "make               build the harness, guest tests and faultline.ko (lab kernel)"
+	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build   build the module natively"
+	@echo "make matrix        run the default benchmark matrix in the QEMU lab"
+	@echo "make test          run all tests (unit, style, lab); TAP via prove"
+	@echo "make module-check  W=1, sparse (C=1) and checkpatch on the driver"
+	@echo "make setup         install missing Debian packages (as root)"
