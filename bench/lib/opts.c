@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * opts.c - the option table and its parser.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "faultline.h"
+#include "opts.h"
+#include "units.h"
+
+const char *const fl_scen_names[FL_SCEN_NR] = {
+	[FL_SCEN_POPULATE] = "populate",
+	[FL_SCEN_TPUT] = "tput",
+	[FL_SCEN_REVOKE] = "revoke",
+	[FL_SCEN_CHURN] = "churn",
+	[FL_SCEN_FIO] = "fio",
+};
+
+static const char *const fl_strat_names[FL_STRAT_NR] = {
+	[FL_STRAT_REMAP_MMAP] = "remap-mmap",
+	[FL_STRAT_REMAP_FAULT] = "remap-fault",
+	[FL_STRAT_INSERT_PAGE] = "insert-page",
+	[FL_STRAT_INSERT_BULK] = "insert-bulk",
+	[FL_STRAT_INSERT_AROUND] = "insert-around",
+	[FL_STRAT_HUGE] = "huge",
+};
+
+static const char *const fl_cache_names[FL_CACHE_NR] = {
+	[FL_CACHE_DEFAULT] = "default",
+	[FL_CACHE_UC] = "uc",
+	[FL_CACHE_WC] = "wc",
+	[FL_CACHE_WB] = "wb",
+};
+
+static const char *const fl_access_names[] = { "read", "write" };
+static const char *const fl_order_names[] = { "seq", "interleaved", "random" };
+static const char *const fl_op_names[] = { "read", "write", "copy" };
+static const char *const fl_pattern_names[] = { "seq", "random" };
+
+static int fl_lookup(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+int fl_scen_parse(const char *s, enum fl_scen_id *id)
+{
+	int i = fl_lookup(fl_scen_names, FL_SCEN_NR, s);
+
+	if (i < 0)
+		return -1;
+	*id = (enum fl_scen_id)i;
+	return 0;
+}
+
+int fl_strategy_parse(const char *s)
+{
+	return fl_lookup(fl_strat_names, FL_STRAT_NR, s);
+}
+
+const char *fl_strategy_name(unsigned int id)
+{
+	return id < FL_STRAT_NR ? fl_strat_names[id] : "unknown";
+}
+
+int fl_cache_parse(const char *s)
+{
+	return fl_lookup(fl_cache_names, FL_CACHE_NR, s);
+}
+
+const char *fl_cache_name(unsigned int id)
+{
+	return id < FL_CACHE_NR ? fl_cache_names[id] : "unknown";
+}
+
+const char *fl_access_name(enum fl_access a)
+{
+	return fl_access_names[a];
+}
+
+const char *fl_order_name(enum fl_order o)
+{
+	return fl_order_names[o];
+}
+
+const char *fl_op_name(enum fl_op o)
+{
+	return fl_op_names[o];
+}
+
+const char *fl_pattern_name(enum fl_pattern p)
+{
+	return fl_pattern_names[p];
+}
+
+/* A choice among @names, with the list in the message when wrong. */
+static int fl_set_choice(const char *const *names, size_t n, const char *v,
+			 int *out, const char *opt, char *why, size_t len)
+{
+	char list[256] = "";
+	int i = fl_lookup(names, n, v);
+	size_t k;
+
+	if (i >= 0) {
+		*out = i;
+		return 0;
+	}
+	for (k = 0; k < n; k++) {
+		if (!names[k])
+			continue;
+		strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, names[k], sizeof(list) - strlen(list) - 1);
+	}
+	return fl_why(why, len, "invalid %s '%s' (choose from: %s)", opt, v,
+		      list);
+}
+
+static int fl_set_str(char *dst, size_t dlen, const char *v, const char *opt,
+		      char *why, size_t len)
+{
+	if (!*v)
+		return fl_why(why, len, "%s needs a non-empty value", opt);
+	if (strlen(v) >= dlen)
+		return fl_why(why, len, "%s value too long (max %zu characters)",
+			      opt, dlen - 1);
+	strcpy(dst, v);
+	return 0;
+}
+
+static int fl_set_int(int *dst, const char *v, uint64_t min, uint64_t max,
+		      const char *opt, char *why, size_t len)
+{
+	char sub[FL_WHY_LEN];
+	uint64_t x;
+
+	if (fl_parse_u64(v, min, max, &x, sub, sizeof(sub)))
+		return fl_why(why, len, "%s: %s", opt, sub);
+	*dst = (int)x;
+	return 0;
+}
+
+static int fl_set_size(uint64_t *dst, const char *v, uint64_t min,
+		       const char *opt, char *why, size_t len)
+{
+	char sub[FL_WHY_LEN], b[32];
+
+	if (fl_parse_size(v, dst, sub, sizeof(sub)))
+		return fl_why(why, len, "%s: %s", opt, sub);
+	if (*dst < min)
+		return fl_why(why, len, "%s: %s is below the minimum %s", opt,
+			      v, fl_fmt_size(min, b, sizeof(b)));
+	return 0;
+}
+
+static int fl_set_dur(uint64_t *dst, const char *v, const char *opt,
+		      char *why, size_t len)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_duration(v, dst, sub, sizeof(sub)))
+		return fl_why(why, len, "%s: %s", opt, sub);
+	return 0;
+}
+
+#define FL_SETTER(fn) \
+	static int fn(struct fl_opts *o, const char *v, char *why, size_t len)
+
+FL_SETTER(set_target)
+{
+	return fl_set_str(o->target, sizeof(o->target), v, "--target", why, len);
+}
+
+FL_SETTER(set_strategy)
+{
+	int i;
+
+	if (!strcmp(v, "default")) {
+		o->strategy[0] = '\0';
+		return 0;
+	}
+	if (fl_set_choice(fl_strat_names, FL_STRAT_NR, v, &i, "--strategy",
+			  why, len))
+		return -1;
+	strcpy(o->strategy, v);
+	return 0;
+}
+
+FL_SETTER(set_max_order)
+{
+	if (!strcmp(v, "pte"))
+		o->max_order = FL_ORDER_PTE;
+	else if (!strcmp(v, "pmd"))
+		o->max_order = FL_ORDER_PMD;
+	else if (!strcmp(v, "pud"))
+		o->max_order = FL_ORDER_PUD;
+	else if (!strcmp(v, "0") || !strcmp(v, "9") || !strcmp(v, "18"))
+		o->max_order = atoi(v);
+	else
+		return fl_why(why, len,
+			      "invalid --max-order '%s' (choose from: pte, pmd, pud, 0, 9, 18)",
+			      v);
+	return 0;
+}
+
+FL_SETTER(set_window)
+{
+	if (fl_set_int(&o->window, v, 1, FL_WINDOW_MAX, "--window", why, len))
+		return -1;
+	if (o->window & (o->window - 1))
+		return fl_why(why, len,
+			      "--window %s is not a power of two", v);
+	return 0;
+}
+
+FL_SETTER(set_cache)
+{
+	int i;
+
+	if (fl_set_choice(fl_cache_names, FL_CACHE_NR, v, &i, "--cache", why,
+			  len))
+		return -1;
+	strcpy(o->cache, i ? v : "");
+	return 0;
+}
+
+FL_SETTER(set_size)
+{
+	if (fl_set_size(&o->size, v, FL_PAGE_SIZE, "--size", why, len))
+		return -1;
+	if (o->size % FL_PAGE_SIZE)
+		return fl_why(why, len,
+			      "--size %s is not a multiple of the 4 KiB page", v);
+	return 0;
+}
+
+FL_SETTER(set_offset)
+{
+	if (fl_set_size(&o->offset, v, 0, "--offset", why, len))
+		return -1;
+	if (o->offset % FL_PAGE_SIZE)
+		return fl_why(why, len,
+			      "--offset %s is not a multiple of the 4 KiB page", v);
+	return 0;
+}
+
+FL_SETTER(set_threads)
+{
+	return fl_set_int(&o->threads, v, 1, 256, "--threads", why, len);
+}
+
+FL_SETTER(set_reps)
+{
+	return fl_set_int(&o->reps, v, 1, 100000, "--reps", why, len);
+}
+
+FL_SETTER(set_warmup)
+{
+	return fl_set_int(&o->warmup, v, 0, 1000, "--warmup", why, len);
+}
+
+FL_SETTER(set_access)
+{
+	int i;
+
+	if (fl_set_choice(fl_access_names, 2, v, &i, "--access", why, len))
+		return -1;
+	o->access = (enum fl_access)i;
+	return 0;
+}
+
+FL_SETTER(set_order)
+{
+	int i;
+
+	if (fl_set_choice(fl_order_names, 3, v, &i, "--order", why, len))
+		return -1;
+	o->order = (enum fl_order)i;
+	return 0;
+}
+
+FL_SETTER(set_misalign)
+{
+	(void)v; (void)why; (void)len;
+	o->misalign = true;
+	return 0;
+}
+
+FL_SETTER(set_placement)
+{
+	if (fl_placement_parse(v, &o->placement))
+		return fl_why(why, len,
+			      "invalid --placement '%s' (choose from: local, remote, spread, none)",
+			      v);
+	return 0;
+}
+
+FL_SETTER(set_mem_node)
+{
+	return fl_set_int(&o->mem_node, v, 0, 1023, "--mem-node", why, len);
+}
+
+FL_SETTER(set_out)
+{
+	return fl_set_str(o->out, sizeof(o->out), v, "--out", why, len);
+}
+
+FL_SETTER(set_clock)
+{
+	static const char *const names[] = { "auto", "monotonic-raw", "tsc" };
+	int i;
+
+	if (fl_set_choice(names, 3, v, &i, "--clock", why, len))
+		return -1;
+	strcpy(o->clock, v);
+	return 0;
+}
+
+FL_SETTER(set_label)
+{
+	return fl_set_str(o->label, sizeof(o->label), v, "--label", why, len);
+}
+
+FL_SETTER(set_seed)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_u64(v, 1, UINT64_MAX, &o->seed, sub, sizeof(sub)))
+		return fl_why(why, len, "--seed: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_op)
+{
+	int i;
+
+	if (fl_set_choice(fl_op_names, 3, v, &i, "--op", why, len))
+		return -1;
+	o->op = (enum fl_op)i;
+	return 0;
+}
+
+FL_SETTER(set_pattern)
+{
+	int i;
+
+	if (fl_set_choice(fl_pattern_names, 2, v, &i, "--pattern", why, len))
+		return -1;
+	o->pattern = (enum fl_pattern)i;
+	return 0;
+}
+
+FL_SETTER(set_bs)
+{
+	if (fl_set_size(&o->bs, v, 8, "--bs", why, len))
+		return -1;
+	if (o->bs > 2 * FL_MIB || (o->bs & (o->bs - 1)))
+		return fl_why(why, len,
+			      "--bs %s: the access size must be a power of two from 8 to 2M",
+			      v);
+	return 0;
+}
+
+FL_SETTER(set_nt)
+{
+	(void)v; (void)why; (void)len;
+	o->nt = true;
+	return 0;
+}
+
+FL_SETTER(set_duration)
+{
+	if (fl_set_dur(&o->duration_ns, v, "--duration", why, len))
+		return -1;
+	if (o->duration_ns < 1000000)
+		return fl_why(why, len, "--duration %s is shorter than 1ms", v);
+	return 0;
+}
+
+FL_SETTER(set_rate)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_double(v, 0.001, 1e6, &o->rate, sub, sizeof(sub)))
+		return fl_why(why, len, "--rate: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_cycles)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_u64(v, 1, 100000000, &o->cycles, sub, sizeof(sub)))
+		return fl_why(why, len, "--cycles: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_hold)
+{
+	return fl_set_dur(&o->hold_ns, v, "--hold", why, len);
+}
+
+FL_SETTER(set_chunk)
+{
+	if (fl_set_size(&o->chunk, v, FL_PAGE_SIZE, "--chunk", why, len))
+		return -1;
+	if (o->chunk % FL_PAGE_SIZE)
+		return fl_why(why, len,
+			      "--chunk %s is not a multiple of the 4 KiB page", v);
+	return 0;
+}
+
+FL_SETTER(set_iters)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_u64(v, 1, 1000000000, &o->iters, sub, sizeof(sub)))
+		return fl_why(why, len, "--iters: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_fork)
+{
+	(void)v; (void)why; (void)len;
+	o->fork = true;
+	return 0;
+}
+
+FL_SETTER(set_inject_delay)
+{
+	uint64_t ns;
+
+	if (fl_set_dur(&ns, v, "--inject-delay", why, len))
+		return -1;
+	if (ns > FL_INJECT_DELAY_MAX)
+		return fl_why(why, len,
+			      "--inject-delay %s exceeds the driver's maximum of 10ms",
+			      v);
+	o->inject_delay_ns = (int64_t)ns;
+	return 0;
+}
+
+FL_SETTER(set_inject_error)
+{
+	char sub[FL_WHY_LEN];
+	uint64_t x;
+
+	if (fl_parse_u64(v, 0, 1000000, &x, sub, sizeof(sub)))
+		return fl_why(why, len, "--inject-error: %s", sub);
+	o->inject_error_ppm = (int64_t)x;
+	return 0;
+}
+
+FL_SETTER(set_fio_job)
+{
+	return fl_set_str(o->fio_job, sizeof(o->fio_job), v, "--fio-job", why,
+			  len);
+}
+
+FL_SETTER(set_fio_bin)
+{
+	return fl_set_str(o->fio_bin, sizeof(o->fio_bin), v, "--fio-bin", why,
+			  len);
+}
+
+FL_SETTER(set_rebind)
+{
+	static const char *const names[] = { "no", "yes", "auto" };
+	int i;
+
+	if (fl_set_choice(names, 3, v, &i, "--rebind", why, len))
+		return -1;
+	o->rebind = i == 2 ? -1 : i;
+	return 0;
+}
+
+FL_SETTER(set_quiet)
+{
+	(void)v; (void)why; (void)len;
+	o->quiet = true;
+	o->progress = 0;
+	return 0;
+}
+
+FL_SETTER(set_verbose)
+{
+	(void)v; (void)why; (void)len;
+	o->verbose = true;
+	return 0;
+}
+
+FL_SETTER(set_progress)
+{
+	static const char *const names[] = { "no", "yes", "auto" };
+	int i;
+
+	if (fl_set_choice(names, 3, v, &i, "--progress", why, len))
+		return -1;
+	o->progress = i == 2 ? -1 : i;
+	return 0;
+}
+
+#define P	FL_S(FL_SCEN_POPULATE)
+#define T	FL_S(FL_SCEN_TPUT)
+#define R	FL_S(FL_SCEN_REVOKE)
+#define C	FL_S(FL_SCEN_CHURN)
+#define F	FL_S(FL_SCEN_FIO)
+#define A	FL_S_ALL
+
+const struct fl_optdesc fl_optdescs[] = {
+	{ "target", "T", A, "(required)",
+	  "what to map: faultline:/dev/faultlineN, vfio:BDF[/barN], sysfs:BDF/resourceN, anon, thp, hugetlb:2M, hugetlb:1G (BDF may be @faultlineN: the device behind that node)",
+	  set_target },
+	{ "strategy", "S", P | T | R | C, "default",
+	  "faultline mapping strategy: remap-mmap, remap-fault, insert-page, insert-bulk, insert-around, huge, or default (the module's default_strategy)",
+	  set_strategy },
+	{ "max-order", "pte|pmd|pud", P | T | R | C, "driver default",
+	  "largest entry the huge strategy may insert", set_max_order },
+	{ "window", "PAGES", P | T | R | C, "driver default",
+	  "insert-around window in pages (power of two, 1..512)", set_window },
+	{ "cache", "default|uc|wc|wb", P | T | R | C, "default",
+	  "caching attribute of the faultline mapping", set_cache },
+	{ "size", "N", A, "whole device; 1G for memory targets",
+	  "bytes to map (K/M/G/T suffixes)", set_size },
+	{ "offset", "N", A, "0", "offset into the target where the mapping starts",
+	  set_offset },
+	{ "threads", "N", A, "1", "worker threads, one per PU", set_threads },
+	{ "reps", "N", A, "5", "measured repetitions", set_reps },
+	{ "warmup", "N", A, "1", "unmeasured repetitions before them",
+	  set_warmup },
+	{ "access", "read|write", P | T | R | C | F, "read",
+	  "first-touch access (populate, revoke, churn); copy direction and fio direction (tput, fio)",
+	  set_access },
+	{ "order", "seq|interleaved|random", P, "seq",
+	  "order in which each thread touches its pages", set_order },
+	{ "misalign", NULL, P | T | R | C, "off",
+	  "map 4 KiB past the largest-mapping alignment (shows huge-page fallback)",
+	  set_misalign },
+	{ "placement", "local|remote|spread|none", A, "local",
+	  "where threads run relative to the device", set_placement },
+	{ "mem-node", "N", A, "node of the first thread",
+	  "NUMA node for memory targets and copy buffers", set_mem_node },
+	{ "out", "DIR", A, "results/<date>-<host>-<what>",
+	  "write result.json and the CSV files into DIR", set_out },
+	{ "clock", "auto|monotonic-raw|tsc", A, "auto",
+	  "time source for samples", set_clock },
+	{ "label", "TEXT", A, "none", "free text stored with the case",
+	  set_label },
+	{ "seed", "N", A, "1", "seed of the random orders and patterns",
+	  set_seed },
+	{ "op", "read|write|copy", T, "read",
+	  "tput operation: loads, stores, or memcpy through a NUMA-local buffer (direction by --access)",
+	  set_op },
+	{ "pattern", "seq|random", T | F, "seq", "tput and fio access pattern",
+	  set_pattern },
+	{ "bs", "N", T | F, "4K", "access size, a power of two from 8 to 2M",
+	  set_bs },
+	{ "nt", NULL, T, "off", "non-temporal (streaming) stores for write/copy",
+	  set_nt },
+	{ "duration", "TIME", T | R | F, "1s",
+	  "length of one repetition (ns/us/ms/s/m/h)", set_duration },
+	{ "rate", "HZ", R, "100", "revoke/restore cycles per second", set_rate },
+	{ "cycles", "N", R, "duration x rate",
+	  "revoke/restore cycles per repetition", set_cycles },
+	{ "hold", "TIME", R, "1ms", "how long the mapping stays revoked",
+	  set_hold },
+	{ "chunk", "N", C, "2M", "size of each mmap/touch/munmap window",
+	  set_chunk },
+	{ "iters", "N", C, "100", "windows per thread per repetition",
+	  set_iters },
+	{ "fork", NULL, C, "off",
+	  "fork after touching; the child touches the window again", set_fork },
+	{ "inject-delay", "TIME", A, "unchanged",
+	  "faultline: delay spun in every fault (FL_IOC_SET_INJECT)",
+	  set_inject_delay },
+	{ "inject-error", "PPM", A, "unchanged",
+	  "faultline: inserts per million that fail with SIGBUS",
+	  set_inject_error },
+	{ "fio-job", "FILE", F, "mmap.fio from the fio job folder",
+	  "fio job file to run", set_fio_job },
+	{ "fio-bin", "PATH", F, "fio on PATH", "fio binary", set_fio_bin },
+	{ "rebind", "yes|no|auto", A, "auto",
+	  "vfio/sysfs: (un)bind the device's driver as needed (auto: yes when root in the lab)",
+	  set_rebind },
+	{ "progress", "yes|no|auto", A, "auto",
+	  "progress lines on stderr (auto: when stderr is a terminal or a run is long)",
+	  set_progress },
+	{ "quiet", NULL, A, "off", "no progress and no summary table",
+	  set_quiet },
+	{ "verbose", NULL, A, "off", "diagnostics on stderr", set_verbose },
+};
+
+const size_t fl_noptdescs = FL_ARRAY_SIZE(fl_optdescs);
+
+void fl_opts_init(struct fl_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->scenario = FL_SCEN_POPULATE;
+	o->max_order = -1;
+	o->threads = 1;
+	o->reps = 5;
+	o->warmup = 1;
+	o->access = FL_ACC_READ;
+	o->order = FL_ORD_SEQ;
+	o->placement = FL_PLACE_LOCAL;
+	o->mem_node = -1;
+	strcpy(o->clock, "auto");
+	o->seed = 1;
+	o->op = FL_OP_READ;
+	o->pattern = FL_PAT_SEQ;
+	o->bs = 4096;
+	o->duration_ns = 1000000000ULL;
+	o->rate = 100;
+	o->hold_ns = 1000000ULL;
+	o->chunk = 2 * FL_MIB;
+	o->iters = 100;
+	o->inject_delay_ns = -1;
+	o->inject_error_ppm = -1;
+	o->rebind = -1;
+	o->progress = -1;
+}
+
+static const struct fl_optdesc *fl_opt_find(const char *name, size_t nlen,
+					    size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < fl_noptdescs; i++) {
+		if (strlen(fl_optdescs[i].name) == nlen &&
+		    !strncmp(fl_optdescs[i].name, name, nlen)) {
+			*idx = i;
+			return &fl_optdescs[i];
+		}
+	}
+	return NULL;
+}
+
+int fl_opts_parse(struct fl_opts *o, int argc, char **argv, bool lenient,
+		  char *why, size_t len)
+{
+	const struct fl_optdesc *d;
+	const char *a, *eq, *val;
+	size_t nlen, idx;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		a = argv[i];
+		if (strncmp(a, "--", 2) || !a[2])
+			return fl_why(why, len,
+				      "unexpected argument '%s' (options start with --; see flbench --help)",
+				      a);
+		a += 2;
+		eq = strchr(a, '=');
+		nlen = eq ? (size_t)(eq - a) : strlen(a);
+		d = fl_opt_find(a, nlen, &idx);
+		if (!d)
+			return fl_why(why, len,
+				      "unknown option '--%.*s' (see flbench --help)",
+				      (int)nlen, a);
+		if (d->arg) {
+			if (eq) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				return fl_why(why, len,
+					      "option --%s needs a value (%s)",
+					      d->name, d->arg);
+			}
+		} else {
+			if (eq)
+				return fl_why(why, len,
+					      "option --%s takes no value", d->name);
+			val = "";
+		}
+		if (!(d->scen & FL_S(o->scenario))) {
+			if (lenient)
+				continue;
+			return fl_why(why, len,
+				      "option --%s does not apply to scenario %s",
+				      d->name, fl_scen_names[o->scenario]);
+		}
+		if (d->set(o, val, why, len))
+			return -1;
+		o->given |= 1ULL << idx;
+	}
+	return 0;
+}
+
+bool fl_opts_given(const struct fl_opts *o, const char *name)
+{
+	size_t idx;
+
+	if (!fl_opt_find(name, strlen(name), &idx))
+		return false;
+	return o->given & (1ULL << idx);
+}
+
+int fl_opts_check(const struct fl_opts *o, char *why, size_t len)
+{
+	if (!o->target[0])
+		return fl_why(why, len,
+			      "scenario %s needs --target (e.g. --target anon; see flbench --list)",
+			      fl_scen_names[o->scenario]);
+	if (o->scenario == FL_SCEN_CHURN && o->size && o->chunk > o->size)
+		return fl_why(why, len,
+			      "--chunk is larger than --size: each window must fit in the mapping");
+	if (o->scenario == FL_SCEN_TPUT && o->nt && o->op == FL_OP_READ)
+		return fl_why(why, len,
+			      "--nt needs --op write or --op copy (non-temporal stores)");
+	if (o->scenario == FL_SCEN_TPUT && o->nt && o->op == FL_OP_COPY &&
+	    o->access == FL_ACC_READ)
+		return fl_why(why, len,
+			      "--nt with --op copy needs --access write (stores go to the mapping)");
+	if (o->scenario == FL_SCEN_REVOKE && o->hold_ns * o->rate >= 1e9)
+		return fl_why(why, len,
+			      "--hold is not shorter than one cycle at --rate %g",
+			      o->rate);
+	if (o->threads > 1 && o->size && o->size / FL_PAGE_SIZE < (uint64_t)o->threads)
+		return fl_why(why, len,
+			      "--size gives fewer pages than --threads");
+	return 0;
+}
+
+void fl_opts_help(FILE *f)
+{
+	char arg[64];
+	size_t i, k;
+
+	for (i = 0; i < fl_noptdescs; i++) {
+		const struct fl_optdesc *d = &fl_optdescs[i];
+		char sc[64] = "";
+
+		if (d->scen != FL_S_ALL) {
+			for (k = 0; k < FL_SCEN_NR; k++) {
+				if (!(d->scen & FL_S(k)))
+					continue;
+				strncat(sc, sc[0] ? "," : "", sizeof(sc) - strlen(sc) - 1);
+				strncat(sc, fl_scen_names[k], sizeof(sc) - strlen(sc) - 1);
+			}
+		}
+		snprintf(arg, sizeof(arg), "--%s%s%s", d->name, d->arg ? " " : "",
+			 d->arg ? d->arg : "");
+		fprintf(f, "  %-32s %s\n", arg, d->help);
+		fprintf(f, "  %-32s default: %s%s%s\n", "", d->def,
+			sc[0] ? "; scenarios: " : "", sc);
+	}
+}
