@@ -215,7 +215,7 @@ void fl_metric(struct fl_case *c, const char *name, const char *unit,
 	       enum fl_better better, double v);
 /* Median of a metric's samples so far, NaN if none. */
 double fl_metric_median(const struct fl_case *c, const char *name);
-/* Faults of the last repetition: driver calls if known, else perf, else rusage. */
+/* Faults the workers took in the last repetition: perf, else rusage. */
 uint64_t fl_case_rep_faults(const struct fl_case *c, const char **src);
 /* Should a worker stop now (scenario asked, or SIGINT/SIGTERM)? */
 static inline bool fl_should_stop(struct fl_case *c)

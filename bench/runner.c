@@ -125,17 +125,22 @@ uint64_t fl_case_rep_faults(const struct fl_case *c, const char **src)
 		*src = "none";
 		return 0;
 	}
+	/*
+	 * The faults the threads took: perf when it is available, else
+	 * getrusage; the driver's handler calls only when neither is (they
+	 * count a PUD attempt that falls back to PMD as two).
+	 */
 	r = &c->faults[c->nfaults - 1];
-	if (r->drv_ok) {
-		*src = "driver";
-		return fl_drv_handler_calls(r);
-	}
 	if (r->perf_ok) {
 		*src = "perf";
 		return r->perf;
 	}
-	*src = "rusage";
-	return r->minflt + r->majflt;
+	if (c->nthreads) {
+		*src = "rusage";
+		return r->minflt + r->majflt;
+	}
+	*src = "driver";
+	return r->drv_ok ? fl_drv_handler_calls(r) : 0;
 }
 
 uint64_t fl_case_wall_ns(const struct fl_case *c)

@@ -228,7 +228,6 @@ static void fl_pop_json(struct fl_case *c, struct fl_json *j)
 
 	fl_json_u64(j, "pages", c->size / FL_PAGE_SIZE);
 	fl_json_str(j, "faults_source_for_ns_per_fault",
-		    c->nfaults && c->faults[0].drv_ok ? "driver" :
 		    c->nfaults && c->faults[0].perf_ok ? "perf" : "rusage");
 	if (!p)
 		return;
