@@ -10,7 +10,9 @@
  * the driver accepts any size of at least the first published version
  * (FL_*_SIZE_VER0), zero-fills what an older caller did not pass, refuses
  * (E2BIG) non-zero bytes it does not understand, and copies out at most
- * @size bytes.  The ioctl numbers therefore do not encode the size.
+ * @size bytes, setting @size to the number of bytes it wrote.  A @size
+ * below the first version is EINVAL, above 4096 E2BIG.  The ioctl numbers
+ * therefore do not encode the size.  CONFIG.md lists every errno.
  */
 #ifndef _UAPI_FAULTLINE_H
 #define _UAPI_FAULTLINE_H
@@ -41,7 +43,13 @@ enum fl_cache_mode {
 	FL_CACHE_NR
 };
 
-/* Largest entry the huge strategy may insert (a page order). */
+/*
+ * Largest entry the huge strategy may insert (a page order on x86-64; the
+ * driver translates for other page sizes).  FL_ORDER_PTE makes the huge
+ * strategy map 4 KiB pages only, so a zeroed struct fl_strategy asking
+ * for FL_STRAT_HUGE gets no huge entries: ask GET_STRATEGY for the
+ * default (the largest this kernel supports) first.
+ */
 #define FL_ORDER_PTE		0
 #define FL_ORDER_PMD		9
 #define FL_ORDER_PUD		18
@@ -55,10 +63,10 @@ enum fl_backing_kind {
 };
 
 /* fl_info.features */
-#define FL_FEAT_PMD_PFNMAP	(1U << 0)	/* kernel maps PFNMAP PMDs */
-#define FL_FEAT_PUD_PFNMAP	(1U << 1)	/* kernel maps PFNMAP PUDs */
-#define FL_FEAT_FOLLOW_PFNMAP	(1U << 2)	/* follow_pfnmap_start() */
-#define FL_FEAT_CONTIGUOUS	(1U << 3)	/* backing is one phys range */
+#define FL_FEAT_PMD_PFNMAP	0x1	/* kernel maps PFNMAP PMDs */
+#define FL_FEAT_PUD_PFNMAP	0x2	/* kernel maps PFNMAP PUDs */
+#define FL_FEAT_FOLLOW_PFNMAP	0x4	/* follow_pfnmap_start() */
+#define FL_FEAT_CONTIGUOUS	0x8	/* backing is one phys range */
 
 /* FL_IOC_GET_INFO: describe the device. */
 struct fl_info {
@@ -72,14 +80,18 @@ struct fl_info {
 	__u32 default_strategy;	/* module parameter default_strategy */
 	__u32 default_cache;	/* enum fl_cache_mode the default resolves to */
 	__u32 chunk_order;	/* order of the backing's contiguous chunks */
-	char name[32];		/* e.g. "0000:01:00.0/bar2", "ram0" */
+	char name[32];		/* e.g. "0000:01:00.0/bar2", "ram", "phys" */
 };
+
 #define FL_INFO_SIZE_VER0	80
 
 /*
- * FL_IOC_SET_STRATEGY / FL_IOC_GET_STRATEGY: per open file, before mmap.
- * @max_order caps the huge strategy (FL_ORDER_PTE/PMD/PUD); @window is the
- * insert-around window in pages (a power of two, 1..FL_WINDOW_MAX).
+ * FL_IOC_SET_STRATEGY / FL_IOC_GET_STRATEGY: per open file, before mmap
+ * (EBUSY while the file has mappings).  @max_order caps the huge strategy
+ * (FL_ORDER_PTE/PMD/PUD, checked for every strategy); @window is the
+ * insert-around window in pages (a power of two, 1..FL_WINDOW_MAX; 0 for
+ * the around_window module parameter).  GET returns the resolved values:
+ * never a zero window, never FL_CACHE_DEFAULT.
  */
 struct fl_strategy {
 	__u32 size;
@@ -89,6 +101,7 @@ struct fl_strategy {
 	__u32 cache;		/* enum fl_cache_mode */
 	__u32 flags;		/* must be 0 */
 };
+
 #define FL_STRATEGY_SIZE_VER0	24
 #define FL_WINDOW_MAX		512
 
@@ -119,7 +132,8 @@ struct fl_counters {
 	__u32 flags;		/* in: FL_COUNTERS_RESET: zero after read */
 	__u64 val[FL_STRAT_NR][FL_CNT_NR];
 };
-#define FL_COUNTERS_RESET	(1U << 0)
+
+#define FL_COUNTERS_RESET	0x1
 #define FL_COUNTERS_SIZE_VER0	(16 + 8 * 6 * 15)
 
 /*
@@ -132,25 +146,29 @@ struct fl_inject {
 	__u32 error_ppm;	/* 0..1000000 */
 	__u64 delay_ns;		/* 0..FL_INJECT_DELAY_MAX */
 };
+
 #define FL_INJECT_SIZE_VER0	16
 #define FL_INJECT_DELAY_MAX	10000000ULL	/* 10 ms */
 
 /*
  * FL_IOC_REVOKE zaps every user mapping of the device and makes further
  * faults SIGBUS; FL_IOC_RESTORE lets faults map again.  Both take a
- * struct fl_revoke; @zapped_pages returns the pages of live VMAs zapped.
+ * struct fl_revoke; @zapped_pages returns the pages covered by the
+ * device's live VMAs when they were zapped (0 for RESTORE).
  */
 struct fl_revoke {
 	__u32 size;
 	__u32 flags;		/* must be 0 */
 	__u64 zapped_pages;	/* out */
 };
+
 #define FL_REVOKE_SIZE_VER0	16
 
 #define FL_IOC_GET_INFO		_IO(FL_IOC_MAGIC, 0x00)
 #define FL_IOC_SET_STRATEGY	_IO(FL_IOC_MAGIC, 0x01)
 #define FL_IOC_GET_STRATEGY	_IO(FL_IOC_MAGIC, 0x02)
 #define FL_IOC_GET_COUNTERS	_IO(FL_IOC_MAGIC, 0x03)
+/* FL_IOC_RESET_COUNTERS takes no argument: arg must be 0. */
 #define FL_IOC_RESET_COUNTERS	_IO(FL_IOC_MAGIC, 0x04)
 #define FL_IOC_SET_INJECT	_IO(FL_IOC_MAGIC, 0x05)
 #define FL_IOC_GET_INJECT	_IO(FL_IOC_MAGIC, 0x06)

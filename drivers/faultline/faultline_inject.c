@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultline - fault injection, per device.
+ *
+ * delay_ns is spun at the start of every fault, before the device lock:
+ * a known, adjustable regression that the comparison tool must detect.
+ * error_ppm makes that many inserts in a million fail as if the insert
+ * had failed: the fault returns VM_FAULT_SIGBUS (for the faulting page),
+ * or the prefill of insert-bulk/-around stops early (for the others).
+ */
+#include <linux/ktime.h>
+#include <linux/random.h>
+
+#include "faultline_priv.h"
+
+#define FL_PPM	1000000U
+
+int fl_inject_set(struct fl_dev *dev, u64 delay_ns, u32 error_ppm)
+{
+	if (delay_ns > FL_INJECT_DELAY_MAX || error_ppm > FL_PPM)
+		return -EINVAL;
+	WRITE_ONCE(dev->inject_delay_ns, delay_ns);
+	WRITE_ONCE(dev->inject_error_ppm, error_ppm);
+	return 0;
+}
+
+void fl_inject_delay(struct fl_dev *dev)
+{
+	u64 ns = READ_ONCE(dev->inject_delay_ns);
+	u64 end;
+
+	if (likely(!ns))
+		return;
+	/* Spin, not sleep: a slower fault, not a different schedule. */
+	end = ktime_get_ns() + ns;
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
+/* Should this insert fail?  Counted as FL_CNT_INJECTED if so. */
+bool fl_inject_error(struct fl_fault *f)
+{
+	u32 ppm = READ_ONCE(f->dev->inject_error_ppm);
+
+	if (likely(!ppm))
+		return false;
+	if (ppm < FL_PPM && get_random_u32_below(FL_PPM) >= ppm)
+		return false;
+	fl_count(f->dev, f->fv->cfg.strategy, FL_CNT_INJECTED);
+	return true;
+}
