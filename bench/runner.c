@@ -528,6 +528,9 @@ static int fl_apply_defaults(struct fl_case *c, char *why, size_t len)
 	c->size = c->o->size ? c->o->size : c->tgt.default_size;
 	if (!c->size)
 		c->size = c->tgt.size;
+	/* A revoke storm needs a window, not the whole BAR. */
+	if (!c->o->size && c->o->scenario == FL_SCEN_REVOKE)
+		c->size = FL_MIN(c->size, 64 * FL_MIB);
 	c->size = fl_align_down(c->size, FL_MAX(c->tgt.min_map, FL_PAGE_SIZE));
 	if (!c->size)
 		return fl_why(why, len, "--size is smaller than the target's smallest mapping (%s)",
