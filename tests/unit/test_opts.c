@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "json.h"
 #include "matrix.h"
 #include "opts.h"
 #include "tap.h"
@@ -268,8 +269,51 @@ static void test_shipped_matrices(void)
 	}
 }
 
+/* Every option of the table is documented in the man page and CONFIG.md. */
+static void test_documented(void)
+{
+	const char *repo = getenv("FL_REPO") ? getenv("FL_REPO") : FL_REPO_DIR;
+	char path[1024], pat[96];
+	char *man, *cfg;
+	size_t i;
+	int missing = 0;
+
+	snprintf(path, sizeof(path), "%s/bench/flbench.1", repo);
+	man = fl_slurp(path, NULL);
+	snprintf(path, sizeof(path), "%s/CONFIG.md", repo);
+	cfg = fl_slurp(path, NULL);
+	if (!man || !cfg) {
+		ok(0, "flbench.1 and CONFIG.md are readable");
+		free(man);
+		free(cfg);
+		return;
+	}
+	for (i = 0; i < fl_noptdescs; i++) {
+		char *p, *q;
+
+		/* The man page escapes dashes: --max-order is \-\-max\-order. */
+		q = pat;
+		q += sprintf(q, "\\-\\-");
+		for (p = (char *)fl_optdescs[i].name; *p; p++)
+			q += *p == '-' ? sprintf(q, "\\-") : sprintf(q, "%c", *p);
+		if (!strstr(man, pat)) {
+			diag("--%s missing from flbench.1", fl_optdescs[i].name);
+			missing++;
+		}
+		snprintf(pat, sizeof(pat), "`--%s", fl_optdescs[i].name);
+		if (!strstr(cfg, pat)) {
+			diag("--%s missing from CONFIG.md", fl_optdescs[i].name);
+			missing++;
+		}
+	}
+	ok(!missing, "all %zu options are in flbench.1 and CONFIG.md", fl_noptdescs);
+	free(man);
+	free(cfg);
+}
+
 int main(void)
 {
+	test_documented();
 	test_units();
 	test_options();
 	test_matrix();
