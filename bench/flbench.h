@@ -77,6 +77,10 @@ struct fl_target {
 	bool is_open;
 	unsigned int strategy;		/* faultline: resolved strategy */
 	int default_strategy;		/* faultline: module default, else -1 */
+	int max_order;			/* faultline: FL_ORDER_* in force, else -1 */
+	unsigned int window;		/* faultline: insert-around pages */
+	unsigned int features;		/* faultline: FL_FEAT_* */
+	unsigned int chunk_order;	/* faultline: contiguous chunk order */
 	char path[160];			/* file fio can map, "" if none */
 	char desc[256];
 	void *priv;

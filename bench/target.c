@@ -36,6 +36,7 @@ int fl_target_open(struct fl_target *t, const struct fl_opts *o, char *why,
 	memset(t, 0, sizeof(*t));
 	t->numa_node = -1;
 	t->default_strategy = -1;
+	t->max_order = -1;
 	t->map_align = FL_PAGE_SIZE;
 	t->min_map = FL_PAGE_SIZE;
 	t->can_misalign = true;

@@ -156,6 +156,10 @@ static int fl_fltgt_open(struct fl_target *t, const char *spec,
 	t->size = p->info.bar_size;
 	t->numa_node = p->info.numa_node;
 	t->default_strategy = (int)p->info.default_strategy;
+	t->max_order = (int)p->strat.max_order;
+	t->window = p->strat.window;
+	t->features = p->info.features;
+	t->chunk_order = p->info.chunk_order;
 	snprintf(t->path, sizeof(t->path), "%s", p->dev);
 	fl_chardev_bdf(p->dev, t->bdf, sizeof(t->bdf));
 	if (!t->bdf[0] && p->info.backing == FL_BACKING_PCI) {
