@@ -34,6 +34,10 @@
 /* Return value of open/prepare hooks: the case cannot run here. */
 #define FL_UNSUPPORTED		(-2)
 
+/* Put the reason in @why and return FL_UNSUPPORTED. */
+#define fl_unsupported(why, len, ...) \
+	(fl_why(why, len, __VA_ARGS__), FL_UNSUPPORTED)
+
 /* ---------------------------------------------------------------- targets */
 
 struct fl_target;
@@ -282,8 +286,7 @@ int fl_run_write(struct fl_run *r, bool complete, const char *incomplete_why,
 /* Path of case @id's folder. */
 void fl_run_case_dir(const struct fl_run *r, int id, char *buf, size_t len);
 
-int fl_matrix_main(int argc, char **argv, struct fl_topo *topo,
-		   const struct fl_clock_info *clock);
+int fl_matrix_main(int argc, char **argv, struct fl_topo *topo);
 void fl_list(FILE *f);
 
 #endif /* FLBENCH_H */

@@ -200,8 +200,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "matrix")) {
-		fl_opts_init(&o);
-		ret = fl_matrix_main(argc, argv, topo, &clock);
+		ret = fl_matrix_main(argc, argv, topo);
 		fl_topo_free(topo);
 		return ret;
 	}

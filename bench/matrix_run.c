@@ -72,8 +72,7 @@ static int fl_mx_child(struct fl_run *run, struct fl_opts *o, int id,
 	return ret ? 2 : 0;
 }
 
-int fl_matrix_main(int argc, char **argv, struct fl_topo *topo,
-		   const struct fl_clock_info *unused)
+int fl_matrix_main(int argc, char **argv, struct fl_topo *topo)
 {
 	struct fl_clock_info clock;
 	struct fl_matrix m;
@@ -86,7 +85,6 @@ int fl_matrix_main(int argc, char **argv, struct fl_topo *topo,
 	bool dry = false, quiet = false;
 	pid_t pid;
 
-	(void)unused;
 	if (argc < 3) {
 		fl_err("usage: flbench matrix FILE [--out DIR] [--dry-run] [options]");
 		return 2;

@@ -20,7 +20,7 @@ volatile sig_atomic_t fl_interrupt_sig;
 
 static _Thread_local struct fl_thread *fl_self;
 
-enum fl_phase { FL_PH_INIT, FL_PH_WORK, FL_PH_EXIT };
+enum fl_phase { FL_PH_WORK, FL_PH_EXIT };
 
 struct fl_pool {
 	struct fl_case *c;

@@ -141,22 +141,21 @@ static int fl_fio_prepare(struct fl_case *c, char *why, size_t len)
 	int ret;
 
 	if (!c->tgt.path[0])
-		return fl_why(why, len,
-			      "fio's mmap engine needs a device file; target %s has none (use faultline: or sysfs:)",
-			      c->tgt.ops->kind), FL_UNSUPPORTED;
+		return fl_unsupported(why, len,
+				      "fio's mmap engine needs a device file; target %s has none (use faultline: or sysfs:)",
+				      c->tgt.ops->kind);
 	f = fl_xcalloc(1, sizeof(*f));
 	if (fl_fio_find_bin(c->o, f->bin, sizeof(f->bin))) {
 		free(f);
-		return fl_why(why, len,
-			      "fio not found (%s); install fio or pass --fio-bin",
-			      c->o->fio_bin[0] ? c->o->fio_bin : "not on PATH"),
-		       FL_UNSUPPORTED;
+		return fl_unsupported(why, len,
+				      "fio not found (%s); install fio or pass --fio-bin",
+				      c->o->fio_bin[0] ? c->o->fio_bin : "not on PATH");
 	}
 	if (fl_fio_find_job(c->o, f->job, sizeof(f->job))) {
 		free(f);
-		return fl_why(why, len,
-			      "fio job file not found (set FL_FIO_DIR or --fio-job; looked for mmap.fio beside the binary, in /opt/faultline/fio and %s/scripts/fio)",
-			      FL_REPO_DIR), FL_UNSUPPORTED;
+		return fl_unsupported(why, len,
+				      "fio job file not found (set FL_FIO_DIR or --fio-job; looked for mmap.fio beside the binary, in /opt/faultline/fio and %s/scripts/fio)",
+				      FL_REPO_DIR);
 	}
 	snprintf(f->outdir, sizeof(f->outdir), "/tmp/flbench-fio-XXXXXX");
 	if (!mkdtemp(f->outdir)) {

@@ -56,9 +56,9 @@ static int fl_rev_prepare(struct fl_case *c, char *why, size_t len)
 	uint64_t i;
 
 	if (!c->tgt.ops->revoke || !c->tgt.ops->restore)
-		return fl_why(why, len,
+		return fl_unsupported(why, len,
 			      "target %s cannot be revoked (faultline and vfio can)",
-			      c->tgt.ops->kind), FL_UNSUPPORTED;
+			      c->tgt.ops->kind);
 	p = fl_xcalloc(1, sizeof(*p));
 	c->priv = p;
 	p->npages = c->size / FL_PAGE_SIZE;
