@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "access.h"
+#include "oracle.h"
 #include "perm.h"
 #include "stats.h"
 
@@ -221,79 +222,25 @@ static void fl_pop_thread_fini(struct fl_thread *t)
 	t->priv = NULL;
 }
 
-/*
- * The exact oracle (DESIGN.md) for a faultline mapping populated once:
- * the entries the driver must install and, where the threads cannot race
- * for the same entry, the faults the threads must take.  Computed only
- * for aligned mappings; compared with every repetition's counts.
- */
-struct fl_oracle {
-	uint64_t cnt[FL_CNT_NR];
-	int64_t faults;			/* -1: not determined (racing threads) */
-};
-
+/* The exact oracle (DESIGN.md) for an aligned faultline mapping. */
 static bool fl_pop_oracle(const struct fl_case *c, struct fl_oracle *r)
 {
 	const struct fl_target *t = &c->tgt;
-	uint64_t pages = c->size / FL_PAGE_SIZE, size = c->size, unit = 1;
-	uint64_t npud = 0, npmd = 0, npte, T = (uint64_t)c->nthreads;
-	unsigned int cap;
+	struct fl_oracle_in in = {
+		.strategy = t->strategy,
+		.size = c->size,
+		.threads = c->nthreads,
+		.interleaved = c->o->order == FL_ORD_INTERLEAVED,
+		.window = t->window,
+		.max_order = t->max_order,
+		.features = t->features,
+		.chunk_order = t->chunk_order,
+	};
 
 	if (strcmp(t->ops->kind, "faultline") || c->o->misalign ||
 	    c->o->offset % FL_GIB)
 		return false;
-	memset(r, 0, sizeof(*r));
-	r->faults = -1;
-	switch (t->strategy) {
-	case FL_STRAT_REMAP_MMAP:
-		r->cnt[FL_CNT_REMAP] = 1;
-		r->cnt[FL_CNT_REMAP_PAGES] = pages;
-		r->faults = 0;
-		return true;
-	case FL_STRAT_REMAP_FAULT:
-		r->cnt[FL_CNT_REMAP] = 1;
-		r->cnt[FL_CNT_REMAP_PAGES] = pages;
-		unit = pages;
-		break;
-	case FL_STRAT_INSERT_PAGE:
-		r->cnt[FL_CNT_INSERT_PTE] = pages;
-		break;
-	case FL_STRAT_INSERT_BULK:
-		r->cnt[FL_CNT_INSERT_PTE] = pages;
-		unit = pages;
-		break;
-	case FL_STRAT_INSERT_AROUND:
-		r->cnt[FL_CNT_INSERT_PTE] = pages;
-		unit = t->window ? t->window : 1;
-		break;
-	case FL_STRAT_HUGE:
-		cap = FL_MIN((unsigned int)FL_MAX(t->max_order, 0), t->chunk_order);
-		if (cap >= FL_ORDER_PUD && (t->features & FL_FEAT_PUD_PFNMAP))
-			npud = size / FL_GIB;
-		size -= npud * FL_GIB;
-		if (cap >= FL_ORDER_PMD && (t->features & FL_FEAT_PMD_PFNMAP))
-			npmd = size / (2 * FL_MIB);
-		size -= npmd * 2 * FL_MIB;
-		npte = size / FL_PAGE_SIZE;
-		r->cnt[FL_CNT_INSERT_PUD] = npud;
-		r->cnt[FL_CNT_INSERT_PMD] = npmd;
-		r->cnt[FL_CNT_INSERT_PTE] = npte;
-		unit = npud ? FL_GIB / FL_PAGE_SIZE : npmd ? 512 : 1;
-		/* Exact only when every part is whole units. */
-		if (npte && (npud || npmd))
-			unit = pages;
-		if (T == 1 || (c->o->order != FL_ORD_INTERLEAVED &&
-			       !(pages % (unit * T))))
-			r->faults = (int64_t)(npud + npmd + npte);
-		return true;
-	default:
-		return false;
-	}
-	/* Threads cannot race for an entry when their slices are whole units. */
-	if (T == 1 || (c->o->order != FL_ORD_INTERLEAVED && unit < pages &&
-		       !(pages % (unit * T))))
-		r->faults = (int64_t)((pages + unit - 1) / unit);
-	return true;
+	return fl_oracle_compute(&in, r);
 }
 
 static void fl_pop_oracle_json(struct fl_case *c, struct fl_json *j)
