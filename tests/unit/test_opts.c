@@ -234,7 +234,8 @@ static void test_matrix(void)
 
 static void test_shipped_matrices(void)
 {
-	static const char *const files[] = { "default.mx", "sparse64g.mx", "smoke.mx" };
+	static const char *const files[] = { "default.mx", "sparse64g.mx", "smoke.mx",
+					     "lab-short.mx" };
 	const char *repo = getenv("FL_REPO") ? getenv("FL_REPO") : FL_REPO_DIR;
 	struct fl_matrix m;
 	struct fl_opts o;
