@@ -49,6 +49,27 @@ static void fl_mx_print_case(const struct fl_mx_case *mc, int id, FILE *f)
 	fprintf(f, "\n");
 }
 
+/*
+ * Wait for a case process.  A SIGINT from the terminal reaches the whole
+ * process group, but a SIGTERM (timeout, a CI runner) only this process:
+ * pass it on once, so that the case stops and records itself interrupted.
+ */
+static void fl_mx_wait(pid_t pid, int *st)
+{
+	bool sent = false;
+
+	while (waitpid(pid, st, 0) < 0) {
+		if (errno != EINTR) {
+			*st = 0;
+			return;
+		}
+		if (fl_interrupted && !sent) {
+			kill(pid, fl_interrupt_sig ? fl_interrupt_sig : SIGTERM);
+			sent = true;
+		}
+	}
+}
+
 /* Run one case in a child; the child writes the case folder. */
 static int fl_mx_child(struct fl_run *run, struct fl_opts *o, int id,
 		       int total, const struct fl_clock_info *clock)
@@ -186,8 +207,7 @@ int fl_matrix_main(int argc, char **argv, struct fl_topo *topo)
 		}
 		if (!pid)
 			_exit(fl_mx_child(&run, &o, i + 1, m.n, &clock));
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
+		fl_mx_wait(pid, &st);
 		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 			char w2[FL_WHY_LEN];
 
