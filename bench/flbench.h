@@ -211,6 +211,8 @@ struct fl_case {
 	const char *status;		/* ok, unsupported, failed, interrupted */
 	char reason[2 * FL_WHY_LEN];
 	double elapsed_s;
+	int oracle;			/* -1 none, 1 every repetition met it, 0 not */
+	char oracle_why[160];		/* first mismatch */
 	void *priv;			/* scenario's state */
 	void *pool;			/* the runner's thread pool */
 	void *xpriv;			/* state of a scenario wrapping another (fio) */

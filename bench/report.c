@@ -218,6 +218,11 @@ static void fl_case_json(struct fl_case *c, struct fl_json *j, int id)
 	fl_json_str(j, "name", c->name);
 	fl_json_str(j, "status", c->status);
 	fl_json_str(j, "reason", c->reason[0] ? c->reason : NULL);
+	if (c->oracle >= 0)
+		fl_json_bool(j, "oracle_match", c->oracle);
+	else
+		fl_json_null(j, "oracle_match");
+	fl_json_str(j, "oracle_mismatch", c->oracle == 0 ? c->oracle_why : NULL);
 	fl_json_dbl(j, "elapsed_s", c->elapsed_s);
 	fl_params_json(j, c->o, c);
 	fl_json_obj_begin(j, "target");
@@ -442,7 +447,11 @@ static void fl_case_summary(struct fl_case *c, FILE *f, int id)
 	} else {
 		fprintf(f, "\t-\t-\t-");
 	}
-	fprintf(f, "\t%s\n", c->reason);
+	if (c->oracle >= 0 && !strcmp(c->status, "ok"))
+		fprintf(f, "\t%s%s%s\n", c->oracle ? "oracle ok" : "ORACLE MISMATCH",
+			c->oracle ? "" : ": ", c->oracle_why);
+	else
+		fprintf(f, "\t%s\n", c->reason);
 }
 
 int fl_case_write(struct fl_case *c, const char *dir, int id, char *why,
@@ -491,6 +500,7 @@ int fl_case_write_stub(const struct fl_opts *o, const char *dir, int id,
 	c.scen = fl_scenario_get(o->scenario);
 	c.status = status;
 	c.tgt.numa_node = -1;
+	c.oracle = -1;
 	snprintf(c.reason, sizeof(c.reason), "%s", reason);
 	fl_case_name(o, c.name, sizeof(c.name));
 	ret = fl_case_write(&c, dir, id, why, len);

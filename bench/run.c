@@ -105,8 +105,9 @@ static int fl_summary_line(const char *path, struct fl_sumline *sl,
 			 f[0], f[1], f[2], f[14]);
 	else
 		snprintf(sl->text, sizeof(sl->text),
-			 "%3s  %-58.58s %-11s %-34s %-26s %s/%s/%s", f[0], f[1],
-			 f[2], cell1, cell2, f[11], f[12], f[13]);
+			 "%3s  %-58.58s %-11s %-34s %-26s %s/%s/%s%s%s", f[0], f[1],
+			 f[2], cell1, cell2, f[11], f[12], f[13],
+			 f[14][0] ? "  " : "", f[14]);
 	(void)emulated;
 	return 0;
 }

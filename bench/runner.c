@@ -561,6 +561,7 @@ int fl_run_case(struct fl_case *c, const struct fl_opts *o,
 	c->nthreads = o->threads;
 	c->t_start = fl_mono_ns();
 	c->status = "ok";
+	c->oracle = -1;
 	fl_case_name(o, c->name, sizeof(c->name));
 	c->faults = fl_xcalloc((size_t)o->reps, sizeof(*c->faults));
 	for (c->nhists = 0; c->nhists < FL_MAX_HISTS &&

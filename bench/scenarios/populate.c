@@ -164,6 +164,43 @@ static int fl_pop_work(struct fl_thread *t)
 	return 0;
 }
 
+static bool fl_pop_oracle(const struct fl_case *c, struct fl_oracle *r);
+
+/* Compare the repetition just measured with the oracle. */
+static void fl_pop_oracle_check(struct fl_case *c, uint64_t faults)
+{
+	static const unsigned int keys[] = {
+		FL_CNT_INSERT_PTE, FL_CNT_INSERT_PMD, FL_CNT_INSERT_PUD,
+		FL_CNT_REMAP, FL_CNT_REMAP_PAGES,
+	};
+	const struct fl_fault_rep *f = &c->faults[c->nfaults - 1];
+	struct fl_oracle r;
+	size_t k;
+
+	if (!c->nfaults || !fl_pop_oracle(c, &r))
+		return;
+	if (c->oracle < 0)
+		c->oracle = 1;
+	for (k = 0; k < FL_ARRAY_SIZE(keys); k++) {
+		if (f->drv_ok && f->drv[keys[k]] == r.cnt[keys[k]])
+			continue;
+		if (c->oracle)
+			snprintf(c->oracle_why, sizeof(c->oracle_why),
+				 "rep %d: %s %llu, expected %llu", c->rep + 1,
+				 fl_counter_names[keys[k]],
+				 f->drv_ok ? (unsigned long long)f->drv[keys[k]] : 0ULL,
+				 (unsigned long long)r.cnt[keys[k]]);
+		c->oracle = 0;
+	}
+	if (r.faults >= 0 && faults != (uint64_t)r.faults) {
+		if (c->oracle)
+			snprintf(c->oracle_why, sizeof(c->oracle_why),
+				 "rep %d: %llu faults, expected %lld", c->rep + 1,
+				 (unsigned long long)faults, (long long)r.faults);
+		c->oracle = 0;
+	}
+}
+
 static int fl_pop_rep_finish(struct fl_case *c, char *why, size_t len)
 {
 	struct fl_pop *p = c->priv;
@@ -185,6 +222,8 @@ static int fl_pop_rep_finish(struct fl_case *c, char *why, size_t len)
 	if (ret)
 		return -1;
 	faults = fl_case_rep_faults(c, &src);
+	if (c->measuring)
+		fl_pop_oracle_check(c, faults);
 	fl_metric(c, "populate_ns", "ns", FL_LOWER, (double)wall);
 	fl_metric(c, "mmap_ns", "ns", FL_LOWER, (double)p->mmap_ns);
 	fl_metric(c, "munmap_ns", "ns", FL_LOWER, (double)munmap_ns);
