@@ -19,15 +19,18 @@ GUEST_TEST_SRCS	:= $(wildcard tests/guest/*/*.c)
 GUEST_TESTS	:= $(patsubst tests/guest/%.c,$(BUILD)/tests/guest/%,$(GUEST_TEST_SRCS))
 TEST_HDRS	:= $(wildcard tests/lib/*.h) include/faultline.h
 
-.PHONY: all userspace harness guest-tests module module-check setup \
-	matrix test check clean help
+.PHONY: all userspace harness unit-tests guest-tests module module-check \
+	setup matrix test check clean help
 
 all: userspace module
 
-userspace: harness guest-tests
+userspace: harness unit-tests guest-tests
 
 harness:
-	@if [ -f bench/Makefile ]; then $(MAKE) -C bench O=$(BUILD); fi
+	$(MAKE) -C bench O=$(BUILD)
+
+unit-tests: harness
+	$(MAKE) -C tests/unit O=$(BUILD) all
 
 guest-tests: $(GUEST_TESTS)
 
