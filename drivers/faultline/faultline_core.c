@@ -88,6 +88,7 @@ static void fl_dev_release(struct kref *kref)
 		fl_inode_put(dev->inode);
 	fl_counters_free(dev);
 	percpu_free_rwsem(&dev->memory_lock);
+	mutex_destroy(&dev->revoke_lock);
 	mutex_destroy(&dev->stats_lock);
 	mutex_destroy(&dev->lock);
 	ida_free(&fl_ida, dev->id);
@@ -128,6 +129,7 @@ struct fl_dev *fl_dev_alloc(enum fl_backing_kind kind,
 	dev->contig_order = BITS_PER_LONG - 1;
 	mutex_init(&dev->lock);
 	mutex_init(&dev->stats_lock);
+	mutex_init(&dev->revoke_lock);
 	INIT_LIST_HEAD(&dev->vmas);
 
 	ret = percpu_init_rwsem(&dev->memory_lock);
@@ -151,6 +153,7 @@ err_counters:
 err_rwsem:
 	percpu_free_rwsem(&dev->memory_lock);
 err_ida:
+	mutex_destroy(&dev->revoke_lock);
 	mutex_destroy(&dev->stats_lock);
 	mutex_destroy(&dev->lock);
 	ida_free(&fl_ida, dev->id);

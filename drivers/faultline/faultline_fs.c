@@ -25,9 +25,16 @@ static int fl_fs_init_fs_context(struct fs_context *fc)
 	return init_pseudo(fc, FL_FS_MAGIC) ? 0 : -ENOMEM;
 }
 
+/*
+ * No .owner: a mount of this file system would then hold a reference to
+ * the module, and the mount lives as long as a device does, which is
+ * until module exit.  The mount is internal (kern_mount), so the last
+ * fl_inode_put() tears it down synchronously, before the module is gone;
+ * only a device's last reference can do that, and the module cannot be
+ * unloaded while a file holds one.
+ */
 static struct file_system_type fl_fs_type = {
 	.name = FL_NAME,
-	.owner = THIS_MODULE,
 	.init_fs_context = fl_fs_init_fs_context,
 	.kill_sb = kill_anon_super,
 };

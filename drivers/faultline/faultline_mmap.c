@@ -46,7 +46,6 @@ static void fl_vm_open(struct vm_area_struct *vma)
 	 */
 	fv = kmemdup(old, sizeof(*old), GFP_KERNEL | __GFP_NOFAIL);
 	fv->vma = vma;
-	fv->filled_in_mmap = false;
 
 	mutex_lock(&dev->lock);
 	fl_vma_track(dev, fv);
@@ -190,7 +189,7 @@ int fl_mmap(struct file *file, struct vm_area_struct *vma)
 	ret = fl_cache_get(dev, fv->cfg.cache);
 	if (ret)
 		goto err_unlock;
-	fv->filled_in_mmap = fv->cfg.strategy == FL_STRAT_REMAP_MMAP;
+	fv->zap_gen = dev->zap_gen;
 	fl_vma_track(dev, fv);
 	mutex_unlock(&dev->lock);
 

@@ -94,11 +94,13 @@ struct fl_dev {
 	struct percpu_rw_semaphore memory_lock;
 	bool revoked;			/* FL_IOC_REVOKE until FL_IOC_RESTORE */
 	bool dead;			/* backing removed, forever */
+	struct mutex revoke_lock;	/* one revoke, restore or kill at a time */
 
 	/* lock protects the list of mappings and the caching state. */
 	struct mutex lock;
 	struct list_head vmas;		/* struct fl_vma.node */
 	unsigned int nr_vmas;
+	unsigned long zap_gen;		/* revoke rounds so far */
 	enum fl_cache_mode cache_active;	/* mode of the live mappings */
 	unsigned int cache_users;	/* live VMAs, all of cache_active */
 	bool cache_applied;		/* cache_active's setup is in place */
@@ -125,12 +127,8 @@ struct fl_vma {
 	struct fl_file *ff;
 	struct fl_dev *dev;
 	struct fl_cfg cfg;
-	/*
-	 * remap-mmap filled the page tables inside ->mmap(), before the
-	 * kernel linked the VMA into the address_space: a revoke must wait
-	 * for that mmap() to finish before its zap can see the VMA.
-	 */
-	bool filled_in_mmap;
+	/* Last revoke round that zapped it (remap strategies, dev->lock). */
+	unsigned long zap_gen;
 };
 
 /* faultline_core.c */

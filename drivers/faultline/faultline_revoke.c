@@ -6,15 +6,22 @@
  * Every VMA of a device is on the address_space of the device's private
  * inode, so one unmap_mapping_range() zaps them all.  Faults hold the
  * device's memory_lock for read and map nothing while the device is
- * revoked or dead; revoke sets the flag and zaps under the lock held for
- * write.  After that no entry of the device is mapped anywhere, and none
- * can be until restore.
+ * revoked or dead, so once the flag is set and the zap done, no entry of
+ * the device is mapped anywhere until restore.
  *
- * One exception needs care: remap-mmap fills the page tables inside
- * ->mmap(), before the kernel links the new VMA into the address_space,
- * so a zap at that moment does not see it.  Such VMAs are flagged; after
- * the zap, revoke waits for their mm's mmap lock (held for write by the
- * mmap() in progress, until the VMA is linked) and zaps again.
+ * VMAs filled by io_remap_pfn_range() (remap-mmap, remap-fault) need more
+ * care.  Their PAT reservation is tracked in vm_flags (VM_PAT), and the
+ * zap that drops it clears VM_PAT without the mmap lock; run concurrently
+ * with something else that changes or reads the VMA's flags - the end of
+ * the mmap() that filled it, a munmap() or exit zapping it too - the flag
+ * update is lost or the reservation freed twice, and the kernel WARNs
+ * (untrack_pfn(), arch/x86/mm/pat/memtype.c).  remap-mmap even fills the
+ * VMA inside ->mmap(), before the kernel links it where a zap can see it.
+ * So those VMAs are zapped first, as vfio-pci 5.8-6.9 zapped its
+ * remapped VMAs (vfio_pci_zap_and_vma_lock()): one mm at a time, under
+ * that mm's mmap lock, here held for write so that no mmap(), munmap()
+ * or exit of that mm is in progress.  Then the address_space is zapped
+ * as a whole, with no VM_PAT left on it.
  */
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -22,24 +29,92 @@
 #include "faultline_priv.h"
 #include "faultline_trace.h"
 
-/* Zap every mapping; the caller holds memory_lock for write. */
-static u64 fl_zap_all(struct fl_dev *dev, bool count)
+static bool fl_strategy_remaps(unsigned int s)
+{
+	return s == FL_STRAT_REMAP_MMAP || s == FL_STRAT_REMAP_FAULT;
+}
+
+/* A remapped VMA not yet zapped in round @gen, or NULL; dev->lock held. */
+static struct fl_vma *fl_next_remapped(struct fl_dev *dev, unsigned long gen,
+				       struct mm_struct *mm)
+{
+	struct fl_vma *fv;
+
+	list_for_each_entry(fv, &dev->vmas, node)
+		if (fl_strategy_remaps(fv->cfg.strategy) &&
+		    fv->zap_gen != gen && (!mm || fv->vma->vm_mm == mm))
+			return fv;
+	return NULL;
+}
+
+/*
+ * Zap the remapped VMAs, mm by mm.  New ones cannot be filled (the device
+ * is revoked); copies made meanwhile by fork() inherit zap_gen from their
+ * parent, so an unzapped parent's copy is found on a later pass.
+ */
+static void fl_zap_remapped(struct fl_dev *dev, unsigned long gen)
+{
+	for (;;) {
+		struct mm_struct *mm;
+		struct fl_vma *fv;
+
+		mutex_lock(&dev->lock);
+		fv = fl_next_remapped(dev, gen, NULL);
+		mm = fv ? fv->vma->vm_mm : NULL;
+		if (mm)
+			mmgrab(mm);
+		mutex_unlock(&dev->lock);
+		if (!mm)
+			return;
+
+		/* mmap lock before dev->lock, as in ->close(). */
+		mmap_write_lock(mm);
+		mutex_lock(&dev->lock);
+		while ((fv = fl_next_remapped(dev, gen, mm))) {
+			fv->zap_gen = gen;
+			zap_vma_ptes(fv->vma, fv->vma->vm_start,
+				     fv->vma->vm_end - fv->vma->vm_start);
+		}
+		mutex_unlock(&dev->lock);
+		mmap_write_unlock(mm);
+		mmdrop(mm);
+	}
+}
+
+/*
+ * Stop faults from mapping (revoked, or dead for good), then zap
+ * everything.  Returns the pages covered by the device's VMAs, and with
+ * @count adds them to the counters of their strategies.
+ */
+static u64 fl_zap(struct fl_dev *dev, bool dead, bool count)
 {
 	u64 pages[FL_STRAT_NR] = { 0 };
+	unsigned long gen;
 	struct fl_vma *fv;
 	unsigned int s;
 	u64 total = 0;
+
+	mutex_lock(&dev->revoke_lock);
+	percpu_down_write(&dev->memory_lock);
+	if (dead)
+		WRITE_ONCE(dev->dead, true);
+	else
+		WRITE_ONCE(dev->revoked, true);
+	percpu_up_write(&dev->memory_lock);
 
 	/*
 	 * Pages covered by live VMAs.  Their bounds are read without their
 	 * mm's lock: exact unless a VMA is being split or moved right now.
 	 */
 	mutex_lock(&dev->lock);
+	gen = ++dev->zap_gen;
 	list_for_each_entry(fv, &dev->vmas, node)
 		pages[fv->cfg.strategy] += vma_pages(fv->vma);
 	mutex_unlock(&dev->lock);
 
+	fl_zap_remapped(dev, gen);
 	unmap_mapping_range(dev->inode->i_mapping, 0, 0, 1);
+	mutex_unlock(&dev->revoke_lock);
 
 	for (s = 0; s < FL_STRAT_NR; s++) {
 		total += pages[s];
@@ -51,72 +126,25 @@ static u64 fl_zap_all(struct fl_dev *dev, bool count)
 	return total;
 }
 
-/* Wait for mmap() calls that filled their VMA before it was linked. */
-static bool fl_wait_filled_in_mmap(struct fl_dev *dev)
-{
-	bool waited = false;
-
-	for (;;) {
-		struct mm_struct *mm = NULL;
-		struct fl_vma *fv;
-
-		mutex_lock(&dev->lock);
-		list_for_each_entry(fv, &dev->vmas, node) {
-			if (fv->filled_in_mmap) {
-				fv->filled_in_mmap = false;
-				mm = fv->vma->vm_mm;
-				mmgrab(mm);
-				break;
-			}
-		}
-		mutex_unlock(&dev->lock);
-		if (!mm)
-			return waited;
-
-		mmap_read_lock(mm);
-		mmap_read_unlock(mm);
-		mmdrop(mm);
-		waited = true;
-	}
-}
-
-static u64 fl_revoke_locked(struct fl_dev *dev, bool revoke, bool count)
-{
-	u64 zapped;
-
-	percpu_down_write(&dev->memory_lock);
-	if (revoke)
-		dev->revoked = true;
-	else
-		WRITE_ONCE(dev->dead, true);
-	zapped = fl_zap_all(dev, count);
-	percpu_up_write(&dev->memory_lock);
-
-	if (fl_wait_filled_in_mmap(dev)) {
-		percpu_down_write(&dev->memory_lock);
-		unmap_mapping_range(dev->inode->i_mapping, 0, 0, 1);
-		percpu_up_write(&dev->memory_lock);
-	}
-	return zapped;
-}
-
 int fl_revoke(struct fl_dev *dev, u64 *zapped)
 {
-	*zapped = fl_revoke_locked(dev, true, true);
+	*zapped = fl_zap(dev, false, true);
 	trace_faultline_revoke(dev->id, true, *zapped);
 	return 0;
 }
 
 void fl_restore(struct fl_dev *dev)
 {
+	mutex_lock(&dev->revoke_lock);
 	percpu_down_write(&dev->memory_lock);
-	dev->revoked = false;
+	WRITE_ONCE(dev->revoked, false);
 	percpu_up_write(&dev->memory_lock);
+	mutex_unlock(&dev->revoke_lock);
 	trace_faultline_revoke(dev->id, false, 0);
 }
 
 /* The backing is going away: revoke for good. */
 void fl_kill(struct fl_dev *dev)
 {
-	fl_revoke_locked(dev, false, false);
+	fl_zap(dev, true, false);
 }

@@ -62,8 +62,8 @@ static int fl_remap_mmap_mmap(struct fl_vma *fv, struct vm_area_struct *vma)
 	/*
 	 * Under memory_lock so that a revoke either comes first (we map
 	 * nothing: faults SIGBUS, and after restore fill page by page) or
-	 * waits for us and then for this mmap() to link the VMA: see
-	 * fl_revoke().
+	 * waits for us, and then for this mmap() to finish, to zap what we
+	 * filled: see faultline_revoke.c.
 	 */
 	percpu_down_read(&dev->memory_lock);
 	if (!dev->revoked && !dev->dead)
