@@ -1,0 +1,802 @@
+# SPDX-License-Identifier: GPL-2.0
+"""gnuplot plots of one run (scripts/plot; CONFIG.md "Plots").
+
+Every plot is a folder entry NAME.png, NAME.svg, NAME.gp (self-contained:
+`gnuplot NAME.gp` remakes both images from NAME.dat) and NAME.dat.  Titles
+say what is plotted; the caption under every plot names the kernel, the
+CPU, lab or native (a lab plot: "times emulated"), and the run.
+"""
+
+import math
+import os
+import subprocess
+
+from . import fmt, stats
+from .results import FIO_PERCENTILES
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GP_DIR = os.path.join(os.path.dirname(HERE), "gp")
+
+WIDTH, HEIGHT = 1280, 760
+
+# Strategies first (DESIGN.md order), then peers, then ring access modes.
+VARIANT_ORDER = ["remap-mmap", "remap-fault", "insert-page", "insert-bulk",
+                 "insert-around", "huge", "pages", "default", "vfio", "sysfs",
+                 "anon", "thp", "hugetlb:2M", "hugetlb:1G",
+                 "uaccess", "uaccess-batched", "kmap", "io_uring"]
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+           "#e377c2", "#7f7f7f", "#17becf", "#bcbd22", "#393b79", "#637939",
+           "#8c6d31", "#843c39", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+POINTS = [7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14, 1, 2, 7, 5, 9, 11]
+PEERS = {"vfio", "sysfs", "anon", "thp", "hugetlb:2M", "hugetlb:1G", "io_uring"}
+
+# Percentile ticks on the "nines" axis x = -log10(1 - p/100).
+NINES_TICKS = ("10", "50", "90", "99", "99.9", "99.99")
+
+
+def variant_rank(v):
+    return (VARIANT_ORDER.index(v), v) if v in VARIANT_ORDER else (len(VARIANT_ORDER), v)
+
+
+def sorted_variants(vs):
+    return sorted(set(vs), key=variant_rank)
+
+
+def series_style(v):
+    """gnuplot line/point style of variant V: the same in every plot."""
+    i = VARIANT_ORDER.index(v) if v in VARIANT_ORDER else \
+        (sum(map(ord, v)) % len(PALETTE))
+    dt = 2 if v in PEERS else 1
+    return f"lc rgb '{PALETTE[i]}' pt {POINTS[i]} dt {dt} lw 2"
+
+
+def nines(p):
+    return -math.log10(1.0 - float(p) / 100.0)
+
+
+def gp_str(s):
+    """A gnuplot double-quoted string."""
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def slug(s):
+    out = "".join(c if c.isalnum() or c in ".-" else "-" for c in str(s))
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out.strip("-")
+
+
+def log_tics(lo, hi, axis="y"):
+    """Tics at 1, 2, 5 x 10^k between LO and HI (gnuplot labels only the
+    decades of a log axis, too few when the range is narrow)."""
+    if not lo or not hi or lo <= 0 or hi <= 0:
+        return f"set {axis}tics autofreq"
+    vals = []
+    k = math.floor(math.log10(lo))
+    while 10 ** k <= hi * 10:
+        for m in ((1, 2, 5) if hi / lo < 1e4 else (1,)):
+            v = m * 10 ** k
+            if lo <= v <= hi:
+                vals.append(v)
+        k += 1
+    if len(vals) < 2:
+        return f"set {axis}tics autofreq"
+    return f"set {axis}tics (" + ", ".join(f"'{v:g}' {v:.10g}" for v in vals) + ")"
+
+
+def _num(v):
+    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
+        return "NaN"
+    return f"{v:.10g}"
+
+
+class Plot:
+    """One plot: data blocks, gnuplot body, title and caption."""
+
+    def __init__(self, name, kind, title, caption):
+        self.name, self.kind, self.title, self.caption = name, kind, title, caption
+        self.height = HEIGHT
+        self.blocks = []        # (comment, header, rows)
+        self.body = []          # gnuplot lines after the style
+        self.notes = []
+
+    def block(self, comment, header, rows):
+        self.blocks.append((comment, header, rows))
+        return len(self.blocks) - 1
+
+    def write(self, outdir, style):
+        dat = f"{self.name}.dat"
+        with open(os.path.join(outdir, dat), "w", encoding="utf-8") as f:
+            f.write(f"# {self.title}\n# {self.caption}\n")
+            for i, (comment, header, rows) in enumerate(self.blocks):
+                if i:
+                    f.write("\n\n")
+                f.write(f"# index {i}: {comment}\n# " + "\t".join(header) + "\n")
+                for r in rows:
+                    f.write("\t".join(x if isinstance(x, str) else _num(x) for x in r) + "\n")
+        gp = [f"# {self.title}",
+              "# Made by scripts/plot; `gnuplot " + self.name + ".gp` in this folder",
+              f"# remakes {self.name}.png and {self.name}.svg from {dat}.",
+              "", style.rstrip(), "",
+              f"data = '{dat}'",
+              'do for [fmt in "png svg"] {',
+              '    if (fmt eq "png") {',
+              f"        set terminal pngcairo size {WIDTH},{self.height} font 'DejaVu Sans,11' noenhanced",
+              "    } else {",
+              f"        set terminal svg size {WIDTH},{self.height} dynamic font 'DejaVu Sans,11' noenhanced",
+              "    }",
+              f"    set output '{self.name}.'.fmt",
+              f"    set title {gp_str(self.title)}",
+              f"    set label 101 {gp_str(self.caption)} at screen 0.5, screen 0.03 center font ',9' tc rgb '#444444'"]
+        gp += ["    " + line for line in self.body]
+        gp += ["    set output", "}", ""]
+        path = os.path.join(outdir, f"{self.name}.gp")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(gp))
+        return path
+
+    def files(self):
+        return [f"{self.name}.{e}" for e in ("png", "svg", "gp", "dat")]
+
+
+def caption_of(run):
+    """Two lines: kernel, CPU and lab/native; then the run."""
+    return (f"kernel {run.kernel}  |  CPU {run.cpu}  |  {run.env_text()}\\n"
+            f"{run.run_text()}").replace("\\n", "\n")
+
+
+def _ok(run, scenario):
+    return [c for c in run.cases if c.ok and c.scenario == scenario]
+
+
+def _threads(n):
+    return f"{n} thread" + ("" if n == 1 else "s")
+
+
+def _pop_group(c):
+    """Populate cases drawn together: threads, access, order, alignment."""
+    return (c.p("threads", 1), c.p("access", "read"), c.p("order", "seq"),
+            bool(c.p("misalign", False)))
+
+
+def _pop_group_text(g):
+    t, acc, order, mis = g
+    return f"{_threads(t)}, {acc}, {order}" + (", misaligned" if mis else "")
+
+
+def _pop_group_slug(g):
+    t, acc, order, mis = g
+    return f"T{t}-{acc}-{order}" + ("-misaligned" if mis else "")
+
+
+def _med(case, metric):
+    m = case.metrics.get(metric)
+    if not m or not m.samples:
+        return None
+    return stats.median(m.samples)
+
+
+def _faults_taken(case):
+    f = case.raw.get("faults") or {}
+    perf = f.get("perf") or {}
+    if perf.get("available") and perf.get("per_rep"):
+        return stats.median([float(x) for x in perf["per_rep"]]), "perf"
+    ru = f.get("rusage") or {}
+    if ru.get("available") and ru.get("per_rep"):
+        return stats.median([float(x.get("minflt", 0)) for x in ru["per_rep"]]), "rusage"
+    return _med(case, "faults"), "faults"
+
+
+def _driver_med(case, counter):
+    if not case.driver_per_rep:
+        return None
+    vals = [r.get(counter) for r in case.driver_per_rep if r.get(counter) is not None]
+    return stats.median([float(v) for v in vals]) if vals else None
+
+
+def _largest_per_variant(cases):
+    """One case per variant: the largest size (a sweep is drawn elsewhere)."""
+    best = {}
+    for c in cases:
+        v = c.variant
+        if v not in best or c.p("size", 0) > best[v].p("size", 0):
+            best[v] = c
+    return [best[v] for v in sorted_variants(best)]
+
+
+# ------------------------------------------------------------------ faults
+
+FAULT_SERIES = [("faults taken", None), ("PTE inserts", "insert_pte"),
+                ("PMD inserts", "insert_pmd"), ("PUD inserts", "insert_pud"),
+                ("remap pages", "remap_pages")]
+FAULT_COLORS = ["#444444", "#2ca02c", "#1f77b4", "#9467bd", "#ff7f0e"]
+
+
+def plot_faults(run, caption):
+    plots = []
+    groups = {}
+    for c in _ok(run, "populate"):
+        groups.setdefault(_pop_group(c), []).append(c)
+    for g in sorted(groups):
+        cases = _largest_per_variant(groups[g])
+        sizes = {c.p("size") for c in cases}
+        rows, present, srcs = [], [False] * len(FAULT_SERIES), set()
+        for c in cases:
+            label = c.variant if len(sizes) == 1 else f"{c.variant} ({fmt.human_size(c.p('size'))})"
+            vals = []
+            for i, (_, counter) in enumerate(FAULT_SERIES):
+                if counter is None:
+                    v, src = _faults_taken(c)
+                    srcs.add(src)
+                else:
+                    v = _driver_med(c, counter)
+                if v:       # zero has no place on a log axis: left empty
+                    present[i] = True
+                vals.append(v if v else None)
+            rows.append([label] + vals)
+        if not rows or not any(present):
+            continue
+        sz = fmt.human_size(next(iter(sizes))) + " mapped, " if len(sizes) == 1 else ""
+        p = Plot(f"faults-{_pop_group_slug(g)}", "faults",
+                 f"Faults per strategy and peer, by insert size - populate, {sz}{_pop_group_text(g)}",
+                 caption)
+        cols = [i for i, ok in enumerate(present) if ok]
+        hdr = ["variant"] + [FAULT_SERIES[i][0].replace(" ", "_") for i in range(len(FAULT_SERIES))]
+        # x position of every bar, so that value labels sit on their bar
+        n = len(cols)
+        width = 0.8 / n
+        data = []
+        for xi, r in enumerate(rows):
+            data.append([r[0], xi] + r[1:])
+        p.block("one row per variant: median per repetition of each count "
+                "(faults taken from " + "/".join(sorted(srcs)) + "; inserts from the "
+                "driver's counters); NaN = zero or not available",
+                [hdr[0], "x"] + hdr[1:], data)
+        ymax = max(v for r in rows for v in r[1:] if v)
+        p.body += [
+            "set logscale y",
+            f"set yrange [0.5:{ymax * 12:.6g}]",
+            "set format y '%.0f'",
+            "set ylabel 'entries or faults per repetition (log scale)'",
+            "set xlabel 'strategy or peer'",
+            f"set xrange [-0.6:{len(rows) - 0.4}]",
+            "set xtics (" + ", ".join(f"{gp_str(r[0])} {i}" for i, r in enumerate(rows)) + ") rotate by -30",
+            f"set boxwidth {width * 0.95:.4f}",
+            "set key top right",
+            "set grid noxtics",
+            "set bmargin 10",
+        ]
+        clauses = []
+        for k, i in enumerate(cols):
+            off = (k - (n - 1) / 2.0) * width
+            col = 3 + i
+            clauses.append(f"data using ($2+{off:.4f}):{col} with boxes lc rgb '{FAULT_COLORS[i]}' "
+                           f"title {gp_str(FAULT_SERIES[i][0])}")
+            clauses.append(f"data using ($2+{off:.4f}):{col}:(sprintf('%.0f', column({col}))) "
+                           f"with labels rotate by 90 left offset 0,0.4 font ',8' notitle")
+        p.body.append("plot " + ", \\\n         ".join(clauses))
+        plots.append(p)
+    return plots
+
+
+# ------------------------------------------------------------ populate/size
+
+def plot_populate_size(run, caption):
+    plots = []
+    groups = {}
+    for c in _ok(run, "populate"):
+        groups.setdefault(_pop_group(c), []).append(c)
+    for g in sorted(groups):
+        byv = {}
+        for c in groups[g]:
+            byv.setdefault(c.variant, []).append(c)
+        lines = {v: sorted(cs, key=lambda c: c.p("size")) for v, cs in byv.items()
+                 if len({c.p("size") for c in cs}) >= 2}
+        if not lines:
+            continue
+        p = Plot(f"populate-vs-size-{_pop_group_slug(g)}", "populate-size",
+                 f"Time to populate against mapping size - {_pop_group_text(g)}",
+                 caption)
+        sizes = set()
+        clauses = []
+        allv = [x for v in lines for c in lines[v] if "populate_ns" in c.metrics
+                for x in c.metrics["populate_ns"].samples]
+        if not allv:
+            continue
+        div, unit = fmt.scale_for("ns", stats.median(allv))
+        ylo, yhi = min(allv) / div / 1.5, max(allv) / div * 1.5
+        for v in sorted_variants(lines):
+            rows = []
+            for c in lines[v]:
+                m = c.metrics.get("populate_ns")
+                if not m or not m.samples:
+                    continue
+                sizes.add(c.p("size"))
+                rows.append([c.p("size"), stats.median(m.samples) / div,
+                             min(m.samples) / div, max(m.samples) / div])
+            if not rows:
+                continue
+            idx = p.block(f"{v}: size (bytes), populate_ns median, min, max ({unit})",
+                          ["size", "median", "min", "max"], rows)
+            clauses.append(f"data index {idx} using 1:2:3:4 with yerrorlines {series_style(v)} title {gp_str(v)}")
+        if not clauses:
+            continue
+        ss = sorted(sizes)
+        p.body += [
+            "set logscale xy",
+            "set format y '%g'",
+            f"set xrange [{ss[0] / 1.5:.6g}:{ss[-1] * 1.5:.6g}]",
+            "set xtics (" + ", ".join(f"{gp_str(fmt.human_size(s))} {s}" for s in ss) + ")",
+            f"set yrange [{ylo:.6g}:{yhi:.6g}]",
+            log_tics(ylo, yhi),
+            "set xlabel 'mapping size (bytes, log scale)'",
+            f"set ylabel 'time to populate, median of repetitions ({unit}, log scale; bars: min-max)'",
+            "set key outside right top",
+            "plot " + ", \\\n         ".join(clauses),
+        ]
+        plots.append(p)
+    return plots
+
+
+# ------------------------------------------------------------ latency
+
+def _pct_plot(p, series, ylabel):
+    """Percentile lines on a 'nines' axis; SERIES: (label, variant, percentiles)."""
+    clauses, vmin, vmax = [], None, None
+    for v, var, pct in series:
+        rows = []
+        for q in FIO_PERCENTILES:
+            val = pct.get(q)
+            if val is None:
+                continue
+            rows.append([nines(q), float(q), val / 1e3])
+            vmin = val / 1e3 if vmin is None else min(vmin, val / 1e3)
+            vmax = val / 1e3 if vmax is None else max(vmax, val / 1e3)
+        if not rows:
+            continue
+        idx = p.block(f"{v}: x = -log10(1 - p/100), percentile, latency (us)",
+                      ["x_nines", "percentile", "latency_us"], rows)
+        clauses.append(f"data index {idx} using 1:3 with linespoints {series_style(var)} title {gp_str(v)}")
+    if not clauses:
+        return False
+    p.body += [
+        "set logscale y",
+        "set format y '%g'",
+        f"set yrange [{max(vmin / 1.5, 1e-3):.6g}:{vmax * 1.5:.6g}]",
+        log_tics(max(vmin / 1.5, 1e-3), vmax * 1.5),
+        f"set xrange [0:{nines('99.99') + 0.3:.3f}]",
+        "set xtics (" + ", ".join(f"{gp_str(q)} {nines(q):.4f}" for q in NINES_TICKS) + ")",
+        "set xlabel 'percentile (fio list: 1 5 10 20 ... 90 95 99 99.5 99.9 99.95 99.99; axis -log10(1-p))'",
+        f"set ylabel {gp_str(ylabel)}",
+        "set key outside right top",
+        "plot " + ", \\\n         ".join(clauses),
+    ]
+    return True
+
+
+def _cdf_plot(p, series, xlabel):
+    clauses, lo, hi = [], None, None
+    for v, var, bins in series:
+        pts = sorted(((b[0], b[1], b[2]) for b in bins if len(b) >= 3 and b[2] > 0))
+        total = sum(b[2] for b in pts)
+        if not total:
+            continue
+        rows, acc = [], 0
+        first = max(pts[0][0], 1) / 1e3
+        rows.append([first, 0.0])
+        for lo_b, hi_b, cnt in pts:
+            acc += cnt
+            rows.append([max(hi_b, 1) / 1e3, acc / total])
+        lo = first if lo is None else min(lo, first)
+        hi = rows[-1][0] if hi is None else max(hi, rows[-1][0])
+        idx = p.block(f"{v}: upper edge of each non-empty bin (us), cumulative fraction",
+                      ["latency_us", "cum_fraction"], rows)
+        clauses.append(f"data index {idx} using 1:2 with steps {series_style(var)} title {gp_str(v)}")
+    if not clauses:
+        return False
+    p.body += [
+        "set logscale x",
+        "set format x '%g'",
+        f"set xrange [{lo / 1.3:.6g}:{hi * 1.3:.6g}]",
+        "set yrange [0:1.02]",
+        "set ytics 0.1",
+        f"set xlabel {gp_str(xlabel)}",
+        "set ylabel 'fraction of accesses at or below (CDF)'",
+        "set key outside right top",
+        "plot " + ", \\\n         ".join(clauses),
+    ]
+    return True
+
+
+def plot_first_touch(run, caption):
+    plots = []
+    groups = {}
+    for c in _ok(run, "populate"):
+        if "first_touch_ns" in c.histograms:
+            groups.setdefault(_pop_group(c), []).append(c)
+    for g in sorted(groups):
+        cases = _largest_per_variant(groups[g])
+        sizes = {c.p("size") for c in cases}
+        sz = fmt.human_size(next(iter(sizes))) + " mapped, " if len(sizes) == 1 else ""
+        what = f"populate, {sz}{_pop_group_text(g)}"
+
+        def lab(c):
+            return c.variant if len(sizes) == 1 else f"{c.variant} ({fmt.human_size(c.p('size'))})"
+        p = Plot(f"first-touch-percentiles-{_pop_group_slug(g)}", "latency-percentiles",
+                 f"First-touch latency percentiles - {what}", caption)
+        if _pct_plot(p, [(lab(c), c.variant, c.histograms["first_touch_ns"].get("percentiles") or {})
+                         for c in cases],
+                     "first-touch latency (us, log scale)"):
+            plots.append(p)
+        p = Plot(f"first-touch-cdf-{_pop_group_slug(g)}", "latency-cdf",
+                 f"First-touch latency CDF - {what}", caption)
+        if _cdf_plot(p, [(lab(c), c.variant, c.histograms["first_touch_ns"]["bins"]) for c in cases],
+                     "first-touch latency (us, log scale)"):
+            plots.append(p)
+    return plots
+
+
+# ------------------------------------------------------------ throughput
+
+def plot_tput(run, caption):
+    plots = []
+    groups = {}
+    for c in _ok(run, "tput"):
+        g = (c.p("op", "read"), c.p("pattern", "seq"), c.p("bs", 4096),
+             c.p("access", "read"), bool(c.p("nt", False)), bool(c.p("misalign", False)))
+        groups.setdefault(g, []).append(c)
+    for g in sorted(groups):
+        op, pattern, bs, access, nt, mis = g
+        byv = {}
+        for c in groups[g]:
+            byv.setdefault(c.variant, {}).setdefault(c.p("threads", 1), c)
+        vmax = max((max(c.metrics["bw_Bps"].samples) for d in byv.values() for c in d.values()
+                    if "bw_Bps" in c.metrics and c.metrics["bw_Bps"].samples), default=None)
+        if not vmax:
+            continue
+        div, unit = fmt.scale_for("B/s", vmax)
+        opd = op + (f" ({access})" if op == "copy" else "") + (", non-temporal" if nt else "")
+        title = (f"Throughput against threads - {opd}, {pattern}, access size {fmt.human_size(bs)}"
+                 + (", misaligned" if mis else ""))
+        p = Plot(f"tput-{slug(op)}-{pattern}-bs{fmt.human_size(bs)}"
+                 + ("-" + access if op == "copy" else "") + ("-nt" if nt else "")
+                 + ("-misaligned" if mis else ""), "tput", title, caption)
+        clauses, threads = [], set()
+        order = sorted_variants(byv)
+        for i, v in enumerate(order):
+            rows = []
+            # variants side by side around each thread count, so that
+            # their min-max bars do not hide each other
+            dx = (i - (len(order) - 1) / 2.0) * min(0.6 / len(order), 0.08)
+            for t in sorted(byv[v]):
+                m = byv[v][t].metrics.get("bw_Bps")
+                if not m or not m.samples:
+                    continue
+                threads.add(t)
+                rows.append([t + dx, stats.median(m.samples) / div, min(m.samples) / div,
+                             max(m.samples) / div, byv[v][t].p("size")])
+            if rows:
+                idx = p.block(f"{v}: threads (offset {dx:+.3f} to set variants apart), "
+                              f"bw_Bps median, min, max ({unit}), size (bytes)",
+                              ["threads", "median", "min", "max", "size"], rows)
+                clauses.append(f"data index {idx} using 1:2:3:4 with yerrorlines {series_style(v)} title {gp_str(v)}")
+        if not clauses:
+            continue
+        ts = sorted(threads)
+        p.body += [
+            f"set xrange [{ts[0] - 0.5}:{ts[-1] + 0.5}]",
+            "set xtics (" + ", ".join(f"'{t}' {t}" for t in ts) + ")",
+            "set yrange [0:*]",
+            "set xlabel 'threads'",
+            f"set ylabel 'bandwidth, median of repetitions ({unit}; bars: min-max)'",
+            "set key outside right top",
+            "plot " + ", \\\n         ".join(clauses),
+        ]
+        plots.append(p)
+    return plots
+
+
+# ------------------------------------------------------------ revoke storm
+
+def plot_revoke(run, caption):
+    plots = []
+    groups = {}
+    for c in _ok(run, "revoke"):
+        g = (c.p("threads", 1), c.p("access", "read"), c.p("size", 0), c.p("hold_ns", 0))
+        groups.setdefault(g, []).append(c)
+    for g in sorted(groups):
+        t, access, size, hold = g
+        what = f"{_threads(t)}, {access}, {fmt.human_size(size)} window, hold {hold / 1e6:g} ms"
+        byv = {}
+        for c in groups[g]:
+            byv.setdefault(c.variant, []).append(c)
+        rates = sorted({c.p("rate_hz") for c in groups[g]})
+        xt = "set xtics (" + ", ".join(f"'{r:g}' {r}" for r in rates) + ")"
+        xr = (f"set xrange [{rates[0] / 1.6:.6g}:{rates[-1] * 1.6:.6g}]\nset logscale x"
+              if len(rates) > 1 and rates[0] > 0 else
+              f"set xrange [{rates[0] - 50:g}:{rates[-1] + 50:g}]")
+        # refault latency
+        p = Plot(f"revoke-refault-T{t}-{access}-{fmt.human_size(size)}", "revoke-refault",
+                 f"Revoke storm: refault latency against revoke rate - {what}", caption)
+        clauses = []
+        for v in sorted_variants(byv):
+            rows = []
+            for c in sorted(byv[v], key=lambda c: c.p("rate_hz")):
+                h = c.histograms.get("refault_ns")
+                if not h:
+                    continue
+                pc = h.get("percentiles") or {}
+                if pc.get("50") is None:
+                    continue
+                rows.append([c.p("rate_hz"), pc.get("50") / 1e3, (pc.get("99") or pc.get("50")) / 1e3,
+                             h.get("count")])
+            if rows:
+                idx = p.block(f"{v}: rate (Hz), refault_ns p50, p99 (us), refaults",
+                              ["rate_hz", "p50_us", "p99_us", "count"], rows)
+                st = series_style(v)
+                clauses.append(f"data index {idx} using 1:2 with linespoints {st} title {gp_str(v + ' p50')}")
+                clauses.append(f"data index {idx} using 1:3 with linespoints {st.replace('dt 1', 'dt 3').replace('dt 2', 'dt 3')} "
+                               f"pointsize 0.7 title {gp_str(v + ' p99')}")
+        if clauses:
+            p.body += [xr, xt, "set logscale y", "set format y '%g'",
+                       "set xlabel 'revoke/restore cycles per second'",
+                       "set ylabel 'refault latency (us, log scale)'",
+                       "set key outside right top",
+                       "plot " + ", \\\n         ".join(clauses)]
+            plots.append(p)
+        # faults per cycle
+        p = Plot(f"revoke-faults-T{t}-{access}-{fmt.human_size(size)}", "revoke-faults",
+                 f"Revoke storm: faults per cycle against revoke rate - {what}", caption)
+        clauses = []
+        for v in sorted_variants(byv):
+            rows = []
+            for c in sorted(byv[v], key=lambda c: c.p("rate_hz")):
+                m = c.metrics.get("faults_per_cycle")
+                if not m or not m.samples:
+                    continue
+                rows.append([c.p("rate_hz"), stats.median(m.samples), min(m.samples), max(m.samples)])
+            if rows:
+                idx = p.block(f"{v}: rate (Hz), faults_per_cycle median, min, max",
+                              ["rate_hz", "median", "min", "max"], rows)
+                clauses.append(f"data index {idx} using 1:2:3:4 with yerrorlines {series_style(v)} title {gp_str(v)}")
+        if clauses:
+            p.body += [xr, xt, "set logscale y", "set format y '%g'",
+                       "set xlabel 'revoke/restore cycles per second'",
+                       "set ylabel 'faults per revoke cycle, median (log scale; bars: min-max)'",
+                       "set key outside right top",
+                       "plot " + ", \\\n         ".join(clauses)]
+            plots.append(p)
+    return plots
+
+
+# ------------------------------------------------------------ ring (vring)
+#
+# Expected from `flbench vring` (issue 5; CONFIG.md "Plots"): scenario
+# "vring"; params.mode (else params.access_mode, else variant) = the access
+# mode (uaccess, uaccess-batched, kmap; io_uring for the NOP peer);
+# params.inval_rate_hz (else inval_rate, else rate_hz) = invalidations per
+# second (0: none); metric ops_per_s (else descs_per_s); a latency
+# histogram named rtt_ns (else the first histogram whose name has "rtt" or
+# "lat").  Cases are grouped by every other parameter that varies.
+
+VRING_GROUP_PARAMS = ("ring_size", "batch", "payload", "kick", "placement",
+                      "threads", "ring_mem", "target")
+
+
+def _vring_mode(c):
+    return c.p("mode") or c.p("access_mode") or c.variant
+
+
+def _vring_rate(c):
+    for k in ("inval_rate_hz", "inval_rate", "rate_hz"):
+        if c.params.get(k) is not None:
+            return c.params[k]
+    return 0
+
+
+def _vring_ops(c):
+    for k in ("ops_per_s", "descs_per_s"):
+        if k in c.metrics and c.metrics[k].samples:
+            return c.metrics[k]
+    return None
+
+
+def _vring_hist(c):
+    if "rtt_ns" in c.histograms:
+        return c.histograms["rtt_ns"]
+    for n, h in c.histograms.items():
+        if "rtt" in n or "lat" in n:
+            return h
+    return next(iter(c.histograms.values()), None)
+
+
+def plot_vring(run, caption):
+    plots = []
+    cases = _ok(run, "vring")
+    if not cases:
+        return plots
+    varying = [k for k in VRING_GROUP_PARAMS if len({str(c.params.get(k)) for c in cases}) > 1]
+    groups = {}
+    for c in cases:
+        groups.setdefault(tuple(c.params.get(k) for k in varying), []).append(c)
+    for g in sorted(groups, key=str):
+        desc = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in zip(varying, g)) or "all cases"
+        sl = "-".join(slug(f"{k}{v}") for k, v in zip(varying, g)) or "all"
+        bym = {}
+        for c in groups[g]:
+            bym.setdefault(_vring_mode(c), {})[_vring_rate(c)] = c
+        rates = sorted({r for d in bym.values() for r in d})
+        # ops/s against invalidation rate (rates as categories: 0 is a rate)
+        p = Plot(f"vring-ops-{sl}", "vring-ops",
+                 f"Ring: operations per second per access mode against invalidation rate - {desc}",
+                 caption)
+        clauses = []
+        vmax = max((stats.median(_vring_ops(c).samples) for d in bym.values() for c in d.values()
+                    if _vring_ops(c)), default=None)
+        if vmax:
+            div, unit = fmt.scale_for("1/s", vmax)
+            for m in sorted_variants(bym):
+                rows = []
+                for i, r in enumerate(rates):
+                    c = bym[m].get(r)
+                    met = _vring_ops(c) if c else None
+                    if met:
+                        rows.append([i, r, stats.median(met.samples) / div,
+                                     min(met.samples) / div, max(met.samples) / div])
+                if rows:
+                    idx = p.block(f"{m}: rate index, invalidations/s, ops_per_s median, min, max ({unit})",
+                                  ["x", "inval_rate_hz", "median", "min", "max"], rows)
+                    clauses.append(f"data index {idx} using 1:3:4:5 with yerrorlines {series_style(m)} title {gp_str(m)}")
+        if clauses:
+            p.body += [
+                f"set xrange [-0.5:{len(rates) - 0.5}]",
+                "set xtics (" + ", ".join(f"'{r:g}' {i}" for i, r in enumerate(rates)) + ")",
+                "set yrange [0:*]",
+                "set xlabel 'MMU-notifier invalidations per second (0: none)'",
+                f"set ylabel 'descriptors per second, median ({unit}; bars: min-max)'",
+                "set key outside right top",
+                "plot " + ", \\\n         ".join(clauses)]
+            plots.append(p)
+        # latency percentiles per mode, at each mode's lowest invalidation rate
+        series = []
+        for m in sorted_variants(bym):
+            r0 = min(bym[m])
+            h = _vring_hist(bym[m][r0])
+            if h:
+                series.append((m if len(rates) == 1 else f"{m} @ {r0:g}/s", m, h.get("percentiles") or {}))
+        p = Plot(f"vring-latency-{sl}", "vring-latency",
+                 f"Ring: round-trip latency percentiles per access mode - {desc}", caption)
+        if series and _pct_plot(p, series, "round-trip latency (us, log scale)"):
+            plots.append(p)
+    return plots
+
+
+# ------------------------------------------------------------ driver
+
+PLOTTERS = [
+    ("faults", plot_faults,
+     "populate cases (faults per strategy and peer by insert size)"),
+    ("populate-size", plot_populate_size,
+     "populate cases of one variant at two or more sizes (scripts/matrices/sizes.mx)"),
+    ("first-touch", plot_first_touch, "populate cases with a first_touch_ns histogram"),
+    ("tput", plot_tput, "tput cases"),
+    ("revoke", plot_revoke, "revoke cases"),
+    ("vring", plot_vring, "vring cases (flbench vring, issue 5)"),
+]
+
+
+def load_style():
+    with open(os.path.join(GP_DIR, "style.gp"), encoding="utf-8") as f:
+        return "".join(line for line in f if not line.startswith("# SPDX"))
+
+
+def make_plots(run, outdir, kinds=None, gnuplot="gnuplot", render=True):
+    """Write every plot of RUN into OUTDIR.  Returns (made, skipped, errors):
+    made: list of dicts (name, kind, title, files); skipped: (kind, why)."""
+    os.makedirs(outdir, exist_ok=True)
+    style = load_style()
+    caption = caption_of(run)
+    made, skipped, errors = [], [], []
+    for kind, fn, needs in PLOTTERS:
+        if kinds and kind not in kinds:
+            continue
+        plots = fn(run, caption)
+        if not plots:
+            skipped.append((kind, f"no {needs} in this run"))
+            continue
+        for p in plots:
+            gp = p.write(outdir, style)
+            if render:
+                r = subprocess.run([gnuplot, os.path.basename(gp)], cwd=outdir,
+                                   capture_output=True, text=True)
+                if r.returncode != 0:
+                    errors.append((p.name, r.stderr.strip()))
+                    continue
+                if r.stderr.strip():
+                    p.notes.append(r.stderr.strip())
+            made.append({"name": p.name, "kind": p.kind, "title": p.title,
+                         "caption": p.caption.replace("\n", " | "), "files": p.files(),
+                         "gnuplot_messages": p.notes})
+    return made, skipped, errors
+
+
+# ------------------------------------------------------------ comparison
+
+# The headline metric of each scenario, for the change-per-case plot.
+HEADLINE = {"populate": ("populate_ns",), "tput": ("bw_Bps",),
+            "revoke": ("accesses_per_s", "faults_per_cycle"),
+            "churn": ("windows_per_s",), "fio": ("fio_bw_Bps", "bw_Bps"),
+            "vring": ("ops_per_s", "descs_per_s")}
+FLAG_COLORS = {"regression": "#d62728", "improvement": "#2ca02c", None: "#9e9e9e",
+               "changed": "#9e9e9e", "count": "#ff7f0e"}
+
+
+def plot_change(cmp, outdir, base_label, new_label, gnuplot="gnuplot", render=True):
+    """One bar per matched case: the relative change of its headline
+    metric's median, coloured by the comparison's verdict.  Returns the
+    index entry, or None when no case has a headline metric."""
+    rows = []
+    for cc in cmp.cases:
+        if cc.status != "both":
+            continue
+        names = HEADLINE.get(cc.base.scenario, ())
+        row = next((r for n in names for r in cc.rows if r.kind == "metric" and r.name == n
+                    and r.rel is not None and not math.isinf(r.rel)), None)
+        if row is None:
+            continue
+        rows.append((cc.name, row.name, row.rel * 100, row.flag, row.p))
+    if not rows:
+        return None
+    b, n = cmp.base_run, cmp.new_run
+    cap = (f"base: kernel {b.kernel}, {b.env_text()}, {b.run_text()}\n"
+           f"new:  kernel {n.kernel}, {n.env_text()}, {n.run_text()}")
+    p = Plot("change-per-case", "change",
+             f"Headline metric per case: {new_label} (new) against {base_label} (base)", cap)
+    p.body.append("set title offset 0,1")
+    data = []
+    for i, (name, metric, rel, flag, pv) in enumerate(rows):
+        ratio = max(1.0 + rel / 100.0, 1e-6)
+        mark = {"regression": " REGR", "improvement": " impr"}.get(flag, "")
+        data.append([i, f"{name} [{metric}]", ratio, min(1.0, ratio), max(1.0, ratio),
+                     f"{fmt.pct(rel / 100.0)}{mark}", flag or "-",
+                     "NaN" if pv is None else f"{pv:.4g}",
+                     FLAG_COLORS.get(flag, "#9e9e9e").replace("#", "0x")])
+    p.block("y, case [metric], new/base ratio of the median, bar from, bar to, "
+            "label, flag, p, colour",
+            ["y", "case", "ratio", "lo", "hi", "label", "flag", "p", "rgb"], data)
+    lo = min(r[3] for r in data)
+    hi = max(r[4] for r in data)
+    span = max(hi / lo, 1.2)
+    xlo, xhi = lo / span ** 0.12, hi * span ** 0.35
+    h = max(HEIGHT, 180 + 26 * len(rows))
+    p.height = h
+    longest = max(len(r[1]) for r in data)
+    p.body += [
+        f"set yrange [{len(rows) - 0.3}:-0.7]",
+        "set ytics (" + ", ".join(f"{gp_str(r[1])} {r[0]}" for r in data) + ") font ',9'",
+        "set grid xtics noytics",
+        "set logscale x",
+        "set tmargin 7",
+        f"set xrange [{xlo:.6g}:{xhi:.6g}]",
+        log_tics(xlo, xhi, "x").replace("')", "x')").replace("' ", "x' ")
+        if "autofreq" not in log_tics(xlo, xhi, "x") else "set xtics autofreq",
+        "set format x '%gx'",
+        "set xlabel 'median of new / median of base (log scale; 1x = unchanged)'",
+        f"set lmargin {min(90, int(longest * 0.8) + 3)}",
+        "set key at graph 0.5, graph 1.015 center bottom horizontal",
+        "set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb '#333333' lw 1.5",
+        "plot data using (1):1:4:5:($1-0.35):($1+0.35):9 with boxxyerror lc rgb variable notitle, \\",
+        "     data using 5:1:6 with labels left offset 0.6,0 font ',9' notitle, \\",
+        "     NaN with boxes lc rgb '#d62728' title 'flagged regression', \\",
+        "     NaN with boxes lc rgb '#2ca02c' title 'flagged improvement', \\",
+        "     NaN with boxes lc rgb '#9e9e9e' title 'not flagged'",
+    ]
+    style = load_style()
+    gp = p.write(outdir, style)
+    if render:
+        r = subprocess.run([gnuplot, os.path.basename(gp)], cwd=outdir,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"gnuplot failed on {gp}: {r.stderr.strip()}")
+    return {"name": p.name, "kind": p.kind, "title": p.title,
+            "caption": cap.replace("\n", " | "), "files": p.files()}
