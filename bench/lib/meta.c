@@ -307,6 +307,7 @@ void fl_meta_json(struct fl_json *j, const char *key,
 	fl_meta_kconfig(j, u.release);
 	fl_meta_file(j, "perf_event_paranoid",
 		     "/proc/sys/kernel/perf_event_paranoid");
+	fl_meta_file(j, "numa_balancing", "/proc/sys/kernel/numa_balancing");
 	fl_json_obj_end(j);
 	fl_meta_cpu(j);
 	fl_meta_memory(j);
