@@ -38,16 +38,6 @@ def parse_alpha(text):
     return a
 
 
-def parse_factor(text):
-    try:
-        a = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if a < 0:
-        raise argparse.ArgumentTypeError(f"'{text}': must be >= 0")
-    return a
-
-
 def parse_percentiles(text):
     out = []
     for p in text.split(","):
@@ -68,14 +58,13 @@ def add_compare_options(ap):
                          "histogram percentile (first_touch_ns:p99=30), every "
                          "histogram at a percentile (p99=30) or a unit (unit:ns=8); "
                          "repeatable")
-    ap.add_argument("--floor-factor", type=parse_factor, metavar="X",
-                    help=f"multiply every default floor by X (default "
-                         f"{C.EMULATED_FLOOR_FACTOR:g} when either run's times "
-                         f"are emulated, else 1)")
-    ap.add_argument("--percentiles", type=parse_percentiles,
-                    default=list(C.DEFAULT_PERCENTILES), metavar="LIST",
-                    help="histogram percentiles compared (default "
-                         + ",".join(C.DEFAULT_PERCENTILES) + ")")
+    ap.add_argument("--profile", choices=sorted(C.PROFILES),
+                    help="default noise floors: native, or emulated (the default "
+                         "when either run's times are emulated: QEMU TCG lab)")
+    ap.add_argument("--percentiles", type=parse_percentiles, metavar="LIST",
+                    help="histogram percentiles compared (default: native "
+                         + ",".join(C.PROFILES["native"]["percentiles"]) + ", emulated "
+                         + ",".join(C.PROFILES["emulated"]["percentiles"]) + ")")
     ap.add_argument("--ignore-param", action="append", default=[], metavar="P",
                     help="also match cases that differ in parameter P (repeatable)")
     ap.add_argument("--counts-informational", action="store_true",
@@ -89,7 +78,7 @@ def add_compare_options(ap):
 
 def settings_from(args):
     return C.Settings(alpha=args.alpha, percentiles=args.percentiles,
-                      floors=dict(args.floor), floor_factor=args.floor_factor,
+                      floors=dict(args.floor), profile=args.profile,
                       ignore=args.ignore_param,
                       counts_fail=not args.counts_informational)
 

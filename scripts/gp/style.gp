@@ -7,7 +7,7 @@ set datafile separator "\t"
 set border 3 lw 1.2
 set tics nomirror out scale 0.6
 set grid xtics ytics mxtics mytics lc rgb '#dddddd' lw 1, lc rgb '#f0f0f0' lw 0.5
-set key noenhanced box lc rgb '#bbbbbb' opaque samplen 2.5 spacing 1.15 font ',10'
+set key noenhanced box lc rgb '#bbbbbb' opaque samplen 4 spacing 1.15 font ',10'
 set title font ',14'
 set xlabel font ',11'
 set ylabel font ',11'
