@@ -198,7 +198,7 @@ int fl_topo_plan(struct fl_topo *t, enum fl_placement mode, int nthreads,
 	hwloc_bitmap_t local, set = NULL;
 	hwloc_bitmap_t *dist;
 	hwloc_obj_t root;
-	int pus[1024], n, i;
+	int pus[1024], n, nlocal, i;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->mode = mode;
@@ -255,6 +255,16 @@ int fl_topo_plan(struct fl_topo *t, enum fl_placement mode, int nthreads,
 		return 0;
 	}
 	n = fl_collect_pus(t, set, pus, (int)FL_ARRAY_SIZE(pus));
+	nlocal = n;
+	if (mode == FL_PLACE_LOCAL && nthreads > n) {
+		/* More threads than local PUs: the others next, before sharing. */
+		hwloc_bitmap_t rest = hwloc_bitmap_dup(
+			hwloc_topology_get_topology_cpuset(t->h));
+
+		hwloc_bitmap_andnot(rest, rest, local);
+		n += fl_collect_pus(t, rest, pus + n, (int)FL_ARRAY_SIZE(pus) - n);
+		hwloc_bitmap_free(rest);
+	}
 	hwloc_bitmap_free(set);
 	hwloc_bitmap_free(local);
 	if (!n)
@@ -264,6 +274,8 @@ int fl_topo_plan(struct fl_topo *t, enum fl_placement mode, int nthreads,
 		plan->pu[i] = pus[i % n];
 		plan->node[i] = fl_topo_pu_node(t, plan->pu[i]);
 	}
+	plan->outside_local = mode == FL_PLACE_LOCAL ?
+			      FL_MIN(nthreads, n) - FL_MIN(nthreads, nlocal) : 0;
 	plan->oversubscribed = nthreads > n;
 	return 0;
 }
@@ -293,6 +305,7 @@ void fl_place_json(const struct fl_place_plan *p, struct fl_json *j,
 	fl_json_str(j, "locality", p->locality);
 	fl_json_str(j, "local_pus", p->local_set);
 	fl_json_bool(j, "oversubscribed", p->oversubscribed);
+	fl_json_i64(j, "outside_local", p->outside_local);
 	fl_json_arr_begin_compact(j, "thread_pus");
 	for (i = 0; i < p->nthreads; i++)
 		fl_json_i64(j, NULL, p->pu[i]);

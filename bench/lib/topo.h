@@ -7,7 +7,10 @@
  *   local   one thread per PU among the PUs nearest the device: hwloc's
  *           PCI locality of its BDF (the cpuset of the first non-I/O
  *           ancestor of the PCI object), else the device's NUMA node as the
- *           driver reports it, else the node the memory is bound to;
+ *           driver reports it, else the node the memory is bound to; when
+ *           there are more threads than local PUs the others go to the
+ *           remaining PUs before any PU is shared (outside_local counts
+ *           them);
  *   remote  one thread per PU among the PUs outside that set;
  *   spread  threads distributed evenly over the whole machine
  *           (hwloc_distrib), one PU each.
@@ -38,6 +41,7 @@ struct fl_place_plan {
 	int node[256];			/* NUMA node of that PU, -1 */
 	char local_set[128];		/* PU list of the local set */
 	char locality[160];		/* how locality was determined */
+	int outside_local;		/* local mode: threads beyond the local set */
 	bool oversubscribed;
 };
 
