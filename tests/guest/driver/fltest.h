@@ -71,9 +71,9 @@ static inline int fl_info(int fd, struct fl_info *info)
 
 /*
  * Open the @nth device of backing @kind (/dev/faultlineN in order), or
- * return -1 with a diagnostic.  @path (may be NULL) gets its node.
+ * return -1.  @path (may be NULL) gets its node.
  */
-static inline int fl_open_backing(unsigned int kind, int nth, char *path,
+static inline int fl_find_backing(unsigned int kind, int nth, char *path,
 				  size_t len)
 {
 	struct fl_info info;
@@ -92,9 +92,19 @@ static inline int fl_open_backing(unsigned int kind, int nth, char *path,
 		}
 		close(fd);
 	}
-	ktap_print_msg("no faultline device of backing %u (is faultline.ko loaded with it?)",
-		       kind);
 	return -1;
+}
+
+/* fl_find_backing(), saying so when there is none. */
+static inline int fl_open_backing(unsigned int kind, int nth, char *path,
+				  size_t len)
+{
+	int fd = fl_find_backing(kind, nth, path, len);
+
+	if (fd < 0)
+		ktap_print_msg("no faultline device of backing %u (is faultline.ko loaded with it?)",
+			       kind);
+	return fd;
 }
 
 static inline int fl_reopen(const char *path)
@@ -316,6 +326,77 @@ static inline uint64_t fl_check_fill(volatile uint64_t *p, uint64_t len,
 				     uint64_t seed)
 {
 	return fl_check_sweep(p, len, 8, seed);
+}
+
+/* ----------------------------------------------------- data round trip */
+
+/* Called while the mapping of fl_roundtrip() lives (PAT checks). */
+typedef void (*fl_mapped_cb)(void *arg, const char *what);
+
+/*
+ * Data integrity of one strategy and caching mode: map @len bytes at
+ * offset @off through a new file of node @dev (2 MiB-aligned, so huge
+ * maps PMDs), fill every 64-bit word, read it back, unmap; then read it
+ * through a mapping of another file (insert-page, caching @check_cache):
+ * the data must be in the device, not in a cache or an alias.
+ */
+static inline void fl_roundtrip(const char *dev, unsigned int strategy,
+				unsigned int cache, unsigned int check_cache,
+				uint64_t off, uint64_t len, uint64_t seed,
+				fl_mapped_cb cb, void *arg)
+{
+	volatile uint64_t *p;
+	char what[64];
+	int fd;
+
+	snprintf(what, sizeof(what), "%s/%s", fl_strat_names[strategy],
+		 fl_cache_names[cache]);
+	fd = fl_reopen(dev);
+	if (fd < 0) {
+		ktap_result(0, "%s: open", what);
+		return;
+	}
+	if (strategy == FL_STRAT_HUGE && !fl_huge_supported(fd, FL_ORDER_PMD)) {
+		ktap_skip("%s: this kernel cannot map huge PFNMAP entries", what);
+		close(fd);
+		return;
+	}
+	if (fl_set(fd, strategy, strategy == FL_STRAT_HUGE ? FL_ORDER_PMD : 0,
+		   8, cache)) {
+		ktap_result(0, "%s: set strategy", what);
+		close(fd);
+		return;
+	}
+	p = fl_map(fd, len, off, 2 * MiB, 0);
+	if (p == MAP_FAILED) {
+		ktap_result(0, "%s: mmap", what);
+		close(fd);
+		return;
+	}
+	fl_fill(p, len, seed);
+	KTAP_EXPECT_EQ_U64(fl_check_fill(p, len, seed), 0,
+			   "%s: reads back what it wrote", what);
+	if (cb)
+		cb(arg, what);
+	munmap((void *)p, len);
+	close(fd);
+
+	fd = fl_reopen(dev);
+	if (fd < 0 || fl_set(fd, FL_STRAT_INSERT_PAGE, 0, 0, check_cache)) {
+		ktap_result(0, "%s: second file", what);
+		goto out;
+	}
+	p = fl_map(fd, len, off, 0, 0);
+	if (p == MAP_FAILED) {
+		ktap_result(0, "%s: second mapping", what);
+		goto out;
+	}
+	KTAP_EXPECT_EQ_U64(fl_check_fill(p, len, seed), 0,
+			   "%s: another file's mapping reads the same data", what);
+	munmap((void *)p, len);
+out:
+	if (fd >= 0)
+		close(fd);
 }
 
 /* -------------------------------------------------------------- SIGBUS */

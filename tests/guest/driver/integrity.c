@@ -37,88 +37,27 @@ static int pat_has(uint64_t start, const char *type)
 	return found;
 }
 
-static void check_through_other_file(const char *dev, uint64_t off,
-				     uint64_t seed, const char *what)
+struct pat_check {
+	uint64_t base;		/* the BAR */
+	uint64_t off;		/* the mapping's offset */
+	unsigned int strategy, cache;
+};
+
+static void pat_while_mapped(void *arg, const char *what)
 {
-	volatile uint64_t *q;
-	int fd = fl_reopen(dev);
+	struct pat_check *pc = arg;
+	int wc = pat_has(pc->base, "write-combining");
 
-	if (fd < 0 || fl_set(fd, FL_STRAT_INSERT_PAGE, FL_ORDER_PTE, 0,
-			     FL_CACHE_UC)) {
-		ktap_result(0, "%s: second file", what);
-		goto out;
-	}
-	q = fl_map(fd, WIN, off, 0, 0);
-	if (q == MAP_FAILED) {
-		ktap_result(0, "%s: second mapping", what);
-		goto out;
-	}
-	KTAP_EXPECT_EQ_U64(fl_check_fill(q, WIN, seed), 0,
-			   "%s: another file's mapping reads the same data",
-			   what);
-	munmap((void *)q, WIN);
-out:
-	if (fd >= 0)
-		close(fd);
-}
-
-static void one(const char *dev, const struct fl_info *info,
-		unsigned int strategy, unsigned int cache, uint64_t off,
-		uint64_t seed)
-{
-	volatile uint64_t *p;
-	char what[64];
-	int fd, pat;
-
-	snprintf(what, sizeof(what), "%s/%s", fl_strat_names[strategy],
-		 fl_cache_names[cache]);
-	fd = fl_reopen(dev);
-	if (fd < 0) {
-		ktap_result(0, "%s: open", what);
-		return;
-	}
-	if (strategy == FL_STRAT_HUGE && !fl_huge_supported(fd, FL_ORDER_PMD)) {
-		ktap_skip("%s: this kernel cannot map huge PFNMAP entries", what);
-		close(fd);
-		return;
-	}
-	if (fl_set(fd, strategy, strategy == FL_STRAT_HUGE ? FL_ORDER_PMD : 0,
-		   8, cache)) {
-		ktap_result(0, "%s: set strategy", what);
-		close(fd);
-		return;
-	}
-	/* 2 MiB-aligned, so huge maps PMDs. */
-	p = fl_map(fd, WIN, off, 2 * MiB, 0);
-	if (p == MAP_FAILED) {
-		ktap_result(0, "%s: mmap", what);
-		close(fd);
-		return;
-	}
-
-	fl_fill(p, WIN, seed);
-	KTAP_EXPECT_EQ_U64(fl_check_fill(p, WIN, seed), 0,
-			   "%s: reads back what it wrote", what);
-
-	pat = pat_has(info->phys_base, "write-combining");
-	if (pat < 0)
+	if (wc < 0)
 		ktap_skip("%s: no %s (PAT off?)", what, PAT_LIST);
-	else if (cache == FL_CACHE_WC)
-		KTAP_EXPECT(pat == 1, "%s: PAT records the BAR write-combining",
+	else if (pc->cache == FL_CACHE_WC)
+		KTAP_EXPECT(wc == 1, "%s: PAT records the BAR write-combining",
 			    what);
-	else if (strategy == FL_STRAT_REMAP_MMAP)
-		KTAP_EXPECT(pat_has(info->phys_base + off, "uncached-minus") == 1,
+	else if (pc->strategy == FL_STRAT_REMAP_MMAP)
+		KTAP_EXPECT(pat_has(pc->base + pc->off, "uncached-minus") == 1,
 			    "%s: PAT records the mapping uncached-minus", what);
 	else
-		KTAP_EXPECT(pat == 0, "%s: PAT has no write-combining record",
-			    what);
-
-	munmap((void *)p, WIN);
-	close(fd);
-	check_through_other_file(dev, off, seed, what);
-	if (cache == FL_CACHE_WC && pat >= 0)
-		KTAP_EXPECT(pat_has(info->phys_base, "write-combining") == 0,
-			    "%s: the write-combining record is gone with the mapping",
+		KTAP_EXPECT(wc == 0, "%s: PAT has no write-combining record",
 			    what);
 }
 
@@ -140,7 +79,7 @@ static void mode_conflict(const char *dev)
 	}
 	q = mmap(NULL, 2 * MiB, PROT_READ | PROT_WRITE, MAP_SHARED, b, 4 * MiB);
 	FL_EXPECT_ERRNO(q == MAP_FAILED, EBUSY,
-			  "mmap WC while a UC mapping of the device lives: EBUSY");
+			"mmap WC while a UC mapping of the device lives: EBUSY");
 	if (q != MAP_FAILED)
 		munmap((void *)q, 2 * MiB);
 	munmap((void *)p, 2 * MiB);
@@ -163,6 +102,7 @@ int main(void)
 		FL_STRAT_INSERT_AROUND, FL_STRAT_HUGE,
 	};
 	static const unsigned int caches[] = { FL_CACHE_UC, FL_CACHE_WC };
+	struct pat_check pc;
 	struct fl_info info;
 	char dev[64];
 	unsigned int s, c, n = 0;
@@ -177,14 +117,25 @@ int main(void)
 			       (unsigned long long)info.bar_size);
 
 	FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_PAGE, 0, 0,
-				     FL_CACHE_WB), EINVAL,
-			  "write-back on a PCI BAR: EINVAL");
+				   FL_CACHE_WB), EINVAL,
+			"write-back on a PCI BAR: EINVAL");
 	close(fd);
 
-	for (s = 0; s < sizeof(strategies) / sizeof(strategies[0]); s++)
-		for (c = 0; c < 2; c++, n++)
-			one(dev, &info, strategies[s], caches[c],
-			    (n + 1) * 2 * WIN, 0xabc0 + n);
+	for (s = 0; s < sizeof(strategies) / sizeof(strategies[0]); s++) {
+		for (c = 0; c < 2; c++, n++) {
+			pc.base = info.phys_base;
+			pc.off = (n + 1) * 2 * WIN;
+			pc.strategy = strategies[s];
+			pc.cache = caches[c];
+			fl_roundtrip(dev, pc.strategy, pc.cache, FL_CACHE_UC,
+				     pc.off, WIN, 0xabc0 + n, pat_while_mapped,
+				     &pc);
+			if (pc.cache == FL_CACHE_WC && pat_has(pc.base, "write-combining") >= 0)
+				KTAP_EXPECT(pat_has(pc.base, "write-combining") == 0,
+					    "%s/wc: the write-combining record is gone with the mapping",
+					    fl_strat_names[pc.strategy]);
+		}
+	}
 	mode_conflict(dev);
 	return ktap_finish();
 }
