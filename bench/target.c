@@ -170,12 +170,13 @@ int fl_resolve_bdf(const char *s, char *bdf, size_t blen, int *bar,
 			}
 			close(fd);
 		} else if (!bdf[0]) {
-			return fl_sys(why, len, errno, "open", "%s (from %s)",
-				      dev, s);
+			fl_sys(why, len, errno, "open", "%s (from %s)", dev, s);
+			return FL_UNSUPPORTED;
 		}
-		if (!bdf[0])
-			return fl_why(why, len,
-				      "%s is not backed by a PCI device", dev);
+		if (!bdf[0]) {
+			fl_why(why, len, "%s is not backed by a PCI device", dev);
+			return FL_UNSUPPORTED;
+		}
 		return 0;
 	}
 	slash = strchr(s, '/');

@@ -70,12 +70,13 @@ static int fl_sysfs_open(struct fl_target *t, const char *spec,
 	char path[160], nb[32];
 	struct stat st;
 	uint64_t node;
-	int bar = -1, err;
+	int bar = -1, err, ret;
 
 	p->fd = -1;
 	t->priv = p;
-	if (fl_resolve_bdf(spec + 6, p->bdf, sizeof(p->bdf), &bar, why, len))
-		goto unsupported;
+	ret = fl_resolve_bdf(spec + 6, p->bdf, sizeof(p->bdf), &bar, why, len);
+	if (ret)
+		goto fail;
 	if (slash && spec[6] != '@')
 		snprintf(p->res, sizeof(p->res), "%s", slash + 1);
 	else if (slash && !strncmp(slash + 1, "resource", 8))
@@ -143,10 +144,12 @@ static int fl_sysfs_open(struct fl_target *t, const char *spec,
 		 p->unbound ? ", driver unbound for the run" : "");
 	return 0;
 unsupported:
+	ret = FL_UNSUPPORTED;
+fail:
 	fl_sysfs_release(p);
 	free(p);
 	t->priv = NULL;
-	return FL_UNSUPPORTED;
+	return ret;
 }
 
 static int fl_sysfs_map(struct fl_target *t, void *addr, uint64_t off,

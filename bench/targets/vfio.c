@@ -233,8 +233,9 @@ static int fl_vfio_open(struct fl_target *t, const char *spec,
 
 	p->container = p->group = p->dev = -1;
 	t->priv = p;
-	if (fl_resolve_bdf(spec + 5, p->bdf, sizeof(p->bdf), &bar, why, len))
-		goto unsupported;
+	ret = fl_resolve_bdf(spec + 5, p->bdf, sizeof(p->bdf), &bar, why, len);
+	if (ret)
+		goto fail;
 	barp = strstr(spec + 5, "/bar");
 	p->bar = barp ? atoi(barp + 4) : bar;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", p->bdf);
@@ -260,10 +261,12 @@ static int fl_vfio_open(struct fl_target *t, const char *spec,
 		 p->bar, fl_fmt_size(t->size, nb, sizeof(nb)), p->iommu);
 	return 0;
 unsupported:
+	ret = FL_UNSUPPORTED;
+fail:
 	fl_vfio_release(p);
 	free(p);
 	t->priv = NULL;
-	return FL_UNSUPPORTED;
+	return ret;
 }
 
 static int fl_vfio_map(struct fl_target *t, void *addr, uint64_t off,
