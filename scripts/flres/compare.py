@@ -532,6 +532,8 @@ def _col_label(run, other, override):
     if run.git_rev != other.git_rev:
         return run.git_rev
     if run.started != other.started:
+        if run.started[:10] == other.started[:10]:
+            return run.started[11:19]           # HH:MM:SS, same day
         return run.started[5:16].replace("T", " ")
     return "base" if run is not other else "new"
 
@@ -556,8 +558,12 @@ def method_text(s):
             + (", user floors " + ", ".join(f"{k}={v:g}%" for k, v in s.user_floors.items())
                if s.user_floors else "")
             + "); counts (count metrics, driver counters, fault oracle) are "
-            "compared exactly.  REGR = worse, impr = better, COUNT = a count "
-            "changed.  Changes are of the value: (new - base) / base.")
+            "compared exactly (~: a count that varies between repetitions, "
+            "compared as a measurement).  REGR = worse, impr = better, COUNT = "
+            "a count changed, ? = too few repetitions to reach p < alpha, "
+            "! = differs, not flagged (the oracle's faults_match: the process's "
+            "fault counts include stray faults, see the faults row).  "
+            "Changes are of the value: (new - base) / base.")
 
 
 def render_text(cmp, base_label=None, new_label=None, only_flagged=False,
@@ -579,10 +585,10 @@ def render_text(cmp, base_label=None, new_label=None, only_flagged=False,
         L += _wrap(f"Not matched on {k}: " +
                    ", ".join(f"{v} ({c} cases)" for v, c in d.items()), indent="  ")
     L += _wrap(method_text(s))
-    L.append("Verdict: " + cmp.verdict_line())
+    L += _wrap("Verdict: " + cmp.verdict_line(), indent="  ")
     bl = _col_label(b, n, base_label)[:12]
     nl = _col_label(n, b, new_label)[:12]
-    W = 23
+    W = 22
     head = f"{'':9}{'':{W}}{bl:>11} {nl:>11}"
     for cc in cmp.cases:
         if only_flagged and not cc.flags:
@@ -625,7 +631,8 @@ def _text_rows(r, W, brief):
             sc = fmt.scale_for(r.unit, vb)
             sb, sn = fmt.num(vb, r.unit, sc), fmt.num(vn, r.unit, sc)
             cell = _pct_cell(r, r.rel, bool(r.flag))
-        note = f" ({r.note})" if r.note and not r.flag else ""
+        note = " !" if r.note and not r.flag and r.kind == "oracle" else \
+            (f" ({r.note})" if r.note and not r.flag else "")
         out.append(f"{stat:<9}{name:<{W}}{sb:>11} {sn:>11} {cell} {mark}{pv}{note}".rstrip())
         return out
     sc = fmt.scale_for(r.unit, r.base["median"])
@@ -636,9 +643,15 @@ def _text_rows(r, W, brief):
         rel = _rel(vb, vn)
         main = k == "median"
         cell = _pct_cell(r, rel, main and bool(r.flag))
-        tail = f" {mark}{pv}" if main else ""
-        if main and r.note and not r.flag:
-            tail += f" ({r.note})" if "cannot reach" not in r.note else " (n too small)"
+        tail = ""
+        if main:
+            # ~: a count that varies between repetitions (rank test);
+            # ?: too few repetitions for the rank test to reach alpha
+            if r.note and "varies" in r.note:
+                cell += "~"
+            elif r.note and "cannot reach" in r.note:
+                cell += "?"
+            tail = f" {mark}{pv}"
         out.append(f"{lab:<9}{r.label:<{W}}{fmt.num(vb, r.unit, sc):>11} "
                    f"{fmt.num(vn, r.unit, sc):>11} {cell}{tail}".rstrip())
     return out

@@ -42,12 +42,13 @@ def sorted_variants(vs):
     return sorted(set(vs), key=variant_rank)
 
 
-def series_style(v):
+def series_style(v, points=True):
     """gnuplot line/point style of variant V: the same in every plot."""
     i = VARIANT_ORDER.index(v) if v in VARIANT_ORDER else \
         (sum(map(ord, v)) % len(PALETTE))
     dt = 2 if v in PEERS else 1
-    return f"lc rgb '{PALETTE[i]}' pt {POINTS[i]} dt {dt} lw 2"
+    pt = f" pt {POINTS[i]}" if points else ""
+    return f"lc rgb '{PALETTE[i]}'{pt} dt {dt} lw 2"
 
 
 def nines(p):
@@ -84,6 +85,17 @@ def log_tics(lo, hi, axis="y"):
     return f"set {axis}tics (" + ", ".join(f"'{v:g}' {v:.10g}" for v in vals) + ")"
 
 
+def wrap_title(t, width=88):
+    """Long titles on two lines: what, then (after ' - ') for which cases."""
+    if len(t) <= width:
+        return t
+    if " - " in t:
+        head, tail = t.split(" - ", 1)
+        return head + "\n" + tail
+    import textwrap
+    return "\n".join(textwrap.wrap(t, width))
+
+
 def _num(v):
     if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
         return "NaN"
@@ -107,7 +119,9 @@ class Plot:
     def write(self, outdir, style):
         dat = f"{self.name}.dat"
         with open(os.path.join(outdir, dat), "w", encoding="utf-8") as f:
-            f.write(f"# {self.title}\n# {self.caption}\n")
+            f.write(f"# {self.title}\n")
+            for line in self.caption.splitlines():
+                f.write(f"# {line}\n")
             for i, (comment, header, rows) in enumerate(self.blocks):
                 if i:
                     f.write("\n\n")
@@ -126,7 +140,7 @@ class Plot:
               f"        set terminal svg size {WIDTH},{self.height} dynamic font 'DejaVu Sans,11' noenhanced",
               "    }",
               f"    set output '{self.name}.'.fmt",
-              f"    set title {gp_str(self.title)}",
+              f"    set title {gp_str(wrap_title(self.title))}",
               f"    set label 101 {gp_str(self.caption)} at screen 0.5, screen 0.03 center font ',9' tc rgb '#444444'"]
         gp += ["    " + line for line in self.body]
         gp += ["    set output", "}", ""]
@@ -404,7 +418,7 @@ def _cdf_plot(p, series, xlabel):
             tail = q / 1e3 if tail is None else max(tail, q / 1e3)
         idx = p.block(f"{v}: upper edge of each non-empty bin (us), cumulative fraction",
                       ["latency_us", "cum_fraction"], rows)
-        clauses.append(f"data index {idx} using 1:2 with steps {series_style(var)} title {gp_str(v)}")
+        clauses.append(f"data index {idx} using 1:2 with steps {series_style(var, points=False)} title {gp_str(v)}")
     if not clauses:
         return False
     p.body += [
@@ -647,8 +661,11 @@ def plot_vring(run, caption):
     groups = {}
     for c in cases:
         groups.setdefault(tuple(c.params.get(k) for k in varying), []).append(c)
+    fixed = [(k, cases[0].params[k]) for k in VRING_GROUP_PARAMS
+             if k not in varying and cases[0].params.get(k) is not None]
     for g in sorted(groups, key=str):
-        desc = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in zip(varying, g)) or "all cases"
+        desc = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list(zip(varying, g)) + fixed) \
+            or "all cases"
         sl = "-".join(slug(f"{k}{v}") for k, v in zip(varying, g)) or "all"
         bym = {}
         for c in groups[g]:
