@@ -88,6 +88,7 @@ static void fl_dev_release(struct kref *kref)
 		fl_inode_put(dev->inode);
 	fl_counters_free(dev);
 	percpu_free_rwsem(&dev->memory_lock);
+	mutex_destroy(&dev->remap_lock);
 	mutex_destroy(&dev->revoke_lock);
 	mutex_destroy(&dev->stats_lock);
 	mutex_destroy(&dev->lock);
@@ -130,6 +131,7 @@ struct fl_dev *fl_dev_alloc(enum fl_backing_kind kind,
 	mutex_init(&dev->lock);
 	mutex_init(&dev->stats_lock);
 	mutex_init(&dev->revoke_lock);
+	mutex_init(&dev->remap_lock);
 	INIT_LIST_HEAD(&dev->vmas);
 
 	ret = percpu_init_rwsem(&dev->memory_lock);
@@ -153,6 +155,7 @@ err_counters:
 err_rwsem:
 	percpu_free_rwsem(&dev->memory_lock);
 err_ida:
+	mutex_destroy(&dev->remap_lock);
 	mutex_destroy(&dev->revoke_lock);
 	mutex_destroy(&dev->stats_lock);
 	mutex_destroy(&dev->lock);

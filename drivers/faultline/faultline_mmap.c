@@ -4,9 +4,10 @@
  *
  * A VMA is VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP and shared, as
  * vfio-pci makes them.  Its fault handlers count every call and outcome,
- * take the device's memory_lock for read (so a revoke either waits for
- * the fault or makes it SIGBUS), apply the injected delay and hand the
- * work to the strategy chosen when the VMA was mapped.
+ * apply the injected delay, take the device's memory_lock for read (so a
+ * revoke either waits for the fault or makes it SIGBUS; remap-fault has
+ * its own lock) and hand the work to the strategy chosen when the VMA was
+ * mapped.
  */
 #include <linux/fs.h>
 #include <linux/mman.h>
@@ -100,14 +101,18 @@ static vm_fault_t fl_fault_common(struct vm_fault *vmf, unsigned int order)
 
 	fl_inject_delay(dev);
 
-	percpu_down_read(&dev->memory_lock);
-	if (dev->revoked || dev->dead)
-		ret = VM_FAULT_SIGBUS;
-	else if (order)
-		ret = ops->huge_fault(&f);
-	else
+	if (!order && ops->fault_locks) {
 		ret = ops->fault(&f);
-	percpu_up_read(&dev->memory_lock);
+	} else {
+		percpu_down_read(&dev->memory_lock);
+		if (dev->revoked || dev->dead)
+			ret = VM_FAULT_SIGBUS;
+		else if (order)
+			ret = ops->huge_fault(&f);
+		else
+			ret = ops->fault(&f);
+		percpu_up_read(&dev->memory_lock);
+	}
 
 	if (ret & VM_FAULT_SIGBUS)
 		fl_count(dev, s, FL_CNT_SIGBUS);
@@ -193,6 +198,11 @@ int fl_mmap(struct file *file, struct vm_area_struct *vma)
 	fl_vma_track(dev, fv);
 	mutex_unlock(&dev->lock);
 
+	/*
+	 * Set the flags before any fill: this also write-locks the new VMA,
+	 * so remap-mmap's io_remap_pfn_range() below, under memory_lock,
+	 * does not take the VMA lock (huge faults take memory_lock under it).
+	 */
 	fl_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = fl_cache_pgprot(dev, fv->cfg.cache,
 					    vma->vm_page_prot);

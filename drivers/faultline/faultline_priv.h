@@ -95,6 +95,12 @@ struct fl_dev {
 	bool revoked;			/* FL_IOC_REVOKE until FL_IOC_RESTORE */
 	bool dead;			/* backing removed, forever */
 	struct mutex revoke_lock;	/* one revoke, restore or kill at a time */
+	/*
+	 * remap-fault fills a VMA under remap_lock instead of memory_lock
+	 * (vfio-pci's vma_lock): io_remap_pfn_range() takes the VMA's lock
+	 * for writing, and huge faults take memory_lock under a VMA lock.
+	 */
+	struct mutex remap_lock;
 
 	/* lock protects the list of mappings and the caching state. */
 	struct mutex lock;
@@ -175,6 +181,8 @@ struct fl_fault {
 
 struct fl_strategy_ops {
 	const char *name;
+	/* ->fault() takes the device's locks itself (remap-fault). */
+	bool fault_locks;
 	/* Fill the whole VMA inside mmap() (remap-mmap only). */
 	int (*mmap)(struct fl_vma *fv, struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct fl_fault *f);

@@ -5,9 +5,10 @@
  *
  * Every VMA of a device is on the address_space of the device's private
  * inode, so one unmap_mapping_range() zaps them all.  Faults hold the
- * device's memory_lock for read and map nothing while the device is
- * revoked or dead, so once the flag is set and the zap done, no entry of
- * the device is mapped anywhere until restore.
+ * device's memory_lock for read (remap-fault: its remap_lock) and map
+ * nothing while the device is revoked or dead, so once the flag is set
+ * and the zap done, no entry of the device is mapped anywhere until
+ * restore.
  *
  * VMAs filled by io_remap_pfn_range() (remap-mmap, remap-fault) need more
  * care.  Their PAT reservation is tracked in vm_flags (VM_PAT), and the
@@ -101,6 +102,9 @@ static u64 fl_zap(struct fl_dev *dev, bool dead, bool count)
 	else
 		WRITE_ONCE(dev->revoked, true);
 	percpu_up_write(&dev->memory_lock);
+	/* A remap-fault fill in progress ends; later ones see the flag. */
+	mutex_lock(&dev->remap_lock);
+	mutex_unlock(&dev->remap_lock);
 
 	/*
 	 * Pages covered by live VMAs.  Their bounds are read without their

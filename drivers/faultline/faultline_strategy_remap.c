@@ -78,14 +78,28 @@ static vm_fault_t fl_remap_mmap_fault(struct fl_fault *f)
 	return fl_insert_pte(f, f->vmf->address, f->vmf->pmd);
 }
 
+/*
+ * Under dev->remap_lock, not memory_lock and the insert locks: the
+ * vm_flags update inside io_remap_pfn_range() takes the VMA's lock for
+ * writing, and huge faults take memory_lock and the insert locks while
+ * holding a VMA's lock for reading (lockdep would see a cycle).  vfio-pci
+ * filled its VMAs under its vma_lock mutex in the same way.  Revoke takes
+ * remap_lock once after setting its flag, so a fill either sees the flag
+ * or is over before the zap.
+ */
 static vm_fault_t fl_remap_fault_fault(struct fl_fault *f)
 {
 	struct vm_fault *vmf = f->vmf;
 	struct vm_area_struct *vma = vmf->vma;
-	struct mutex *lock = fl_insert_lock(vma->vm_mm, vma->vm_start, 0);
+	struct fl_dev *dev = f->dev;
 	vm_fault_t ret = VM_FAULT_NOPAGE;
 	int err;
 
+	mutex_lock(&dev->remap_lock);
+	if (READ_ONCE(dev->revoked) || READ_ONCE(dev->dead)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
 	/*
 	 * Concurrent faults on one VMA: the first fills it all, the others
 	 * find their page mapped.  A VMA is filled all or nothing (failures
@@ -93,7 +107,6 @@ static vm_fault_t fl_remap_fault_fault(struct fl_fault *f)
 	 * remap_pfn_range() BUG()s on a page that is already mapped.  vfio
 	 * kept a list of filled VMAs under its vma_lock for the same purpose.
 	 */
-	mutex_lock(lock);
 	if (fl_pte_state(vma->vm_mm, vmf->pmd, vmf->address) != FL_PT_NONE) {
 		fl_count(f->dev, f->fv->cfg.strategy, FL_CNT_NOPAGE_RACE);
 		goto out;
@@ -110,7 +123,7 @@ static vm_fault_t fl_remap_fault_fault(struct fl_fault *f)
 	}
 	f->inserted = vma_pages(vma);
 out:
-	mutex_unlock(lock);
+	mutex_unlock(&dev->remap_lock);
 	return ret;
 }
 
@@ -122,5 +135,6 @@ const struct fl_strategy_ops fl_strategy_remap_mmap = {
 
 const struct fl_strategy_ops fl_strategy_remap_fault = {
 	.name = "remap-fault",
+	.fault_locks = true,
 	.fault = fl_remap_fault_fault,
 };
