@@ -30,14 +30,16 @@ from .results import KEY_IGNORE
 #
 # Two profiles.  "native": a quiet machine, numbers of one kind of run.
 # "emulated" (either run is a QEMU TCG lab run): emulated times follow the
-# host's load and the translator's state, not the kernel alone.  A/A lab
-# runs of compare-test.mx on this project's shared 2-core hosts (the same
-# kernel and module, nothing changed) differed by up to 1.9x in populate
-# time, 2.6x in tput bandwidth, 3.1x at p90 of first-touch latency (a
-# percentile at a knee of the distribution jumps between modes) and 33x
-# at p99.9 (host scheduling).  So the emulated profile flags only changes
-# beyond 4x, and does not compare p99.9 and above by default; fault
-# counts stay exact.
+# host's load and the translator's state, not the kernel alone.  Lab runs
+# of compare-test.mx on this project's shared 2-core hosts (the same
+# kernel and module, nothing changed) differed, side by side or one after
+# the other on a quiet host, by up to 2.8x in populate time, 3.6x in tput
+# bandwidth and 3.1x at p90 of first-touch latency (a percentile at a knee
+# of the distribution jumps between modes); p99 and p99.9 follow host
+# scheduling (up to 33x and 52x).  Runs made under different outside load
+# differed by up to 5.7x.  So the emulated profile flags only changes
+# beyond 4x and compares p50 and p90 only by default; fault counts stay
+# exact.
 PROFILES = {
     "native": {
         "by_name": {"mmap_ns": 25, "munmap_ns": 25, "revoke_ioctl_ns": 25,
@@ -51,12 +53,12 @@ PROFILES = {
     },
     "emulated": {
         "by_name": {},
-        "by_percentile": {"50": 300, "90": 300, "99": 300, "99.9": 1000,
+        "by_percentile": {"50": 300, "90": 300, "99": 1000, "99.9": 1000,
                           "99.99": 1000},
         "by_unit": {"ns": 300, "B/s": 300, "1/s": 300, "ratio": 300, "B": 300,
                     "count": 300},
         "other": 300,
-        "percentiles": ("50", "90", "99"),
+        "percentiles": ("50", "90"),
     },
 }
 PERCENTILE_FALLBACK = 50    # native floor of a percentile not in the table
