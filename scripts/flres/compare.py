@@ -397,9 +397,31 @@ class Comparison:
         settings.use_profile(self.emulated)
         bi, ni = _index(base, settings.ignore), _index(new, settings.ignore)
         keys = list(bi) + [k for k in ni if k not in bi]
+        # A case that did not run records what it did, not what was asked:
+        # flbench's params.size is 0 when nothing was mapped (huge on 6.1).
+        # Left-over cases are paired by their name (which holds the size
+        # asked for) when one of the two did not run.
+        nleft = {}
+        for k in ni:
+            if k not in bi:
+                c = ni[k]
+                nleft.setdefault((c.name, c.scenario, c.variant), []).append(k)
+        pairs = {}
+        for k in bi:
+            if k in ni:
+                continue
+            c = bi[k]
+            cand = nleft.get((c.name, c.scenario, c.variant)) or []
+            for nk in cand:
+                if not (c.ok and ni[nk].ok):
+                    pairs[k] = nk
+                    cand.remove(nk)
+                    break
+        paired_new = set(pairs.values())
+        keys = [k for k in keys if k not in paired_new]
         self.cases = []
         for k in keys:
-            cc = CaseComparison(k, bi.get(k), ni.get(k))
+            cc = CaseComparison(k, bi.get(k), ni.get(pairs.get(k, k)))
             _status_flag(cc)
             if cc.status == "both":
                 compare_case(cc, settings)
@@ -601,7 +623,7 @@ def render_text(cmp, base_label=None, new_label=None, only_flagged=False,
         L.append(f"{cc.name}  [case {bid}/{nid}]")
         if cc.status != "both":
             mark = f"  {MARK[cc.flag]}" if cc.flag else ""
-            L.append(f"  {cc.note}{mark}")
+            L += _wrap(f"  {cc.note}{mark}", indent="    ")
             continue
         L.append(head)
         for r in cc.rows:

@@ -232,9 +232,12 @@ FAULT_COLORS = ["#444444", "#2ca02c", "#1f77b4", "#9467bd", "#ff7f0e"]
 
 def plot_faults(run, caption):
     plots = []
-    groups = {}
+    groups, notok = {}, {}
     for c in _ok(run, "populate"):
         groups.setdefault(_pop_group(c), []).append(c)
+    for c in run.cases:
+        if c.scenario == "populate" and not c.ok:
+            notok.setdefault(_pop_group(c), {}).setdefault(c.variant, c)
     for g in sorted(groups):
         cases = _largest_per_variant(groups[g])
         sizes = {c.p("size") for c in cases}
@@ -252,9 +255,13 @@ def plot_faults(run, caption):
                     present[i] = True
                 # zero has no place on a log axis: an empty bar with a "0"
                 vals.append(v)
-            rows.append([label] + vals)
+            rows.append([label] + vals + ["ok"])
         if not rows or not any(present):
             continue
+        # strategies that did not run here (huge on 6.1): shown as such
+        have = {c.variant for c in cases}
+        for v in sorted_variants(set(notok.get(g, {})) - have):
+            rows.append([v] + [None] * len(FAULT_SERIES) + [notok[g][v].status])
         sz = fmt.human_size(next(iter(sizes))) + " mapped, " if len(sizes) == 1 else ""
         p = Plot(f"faults-{_pop_group_slug(g)}", "faults",
                  f"Faults per strategy and peer, by insert size - populate, {sz}{_pop_group_text(g)}",
@@ -269,9 +276,11 @@ def plot_faults(run, caption):
             data.append([r[0], xi] + r[1:])
         p.block("one row per variant: faults taken (" + "/".join(sorted(srcs)) + ", the "
                 "fewest of the repetitions) and the driver's insert counters (median of "
-                "the repetitions); NaN = not available (peers have no driver counters)",
-                [hdr[0], "x"] + hdr[1:], data)
-        ymax = max(v for r in rows for v in r[1:] if v)
+                "the repetitions); NaN = not available (peers have no driver counters); "
+                "the case's status (a variant that did not run has no bars)",
+                [hdr[0], "x"] + hdr[1:] + ["status"], data)
+        ymax = max(v for r in rows for v in r[1:-1] if v)
+        stcol = 3 + len(FAULT_SERIES)
         p.body += [
             "set logscale y",
             f"set yrange [0.5:{ymax * 40:.6g}]",
@@ -296,6 +305,8 @@ def plot_faults(run, caption):
                            f"with labels rotate by 90 left offset 0,0.4 font ',8' notitle")
             clauses.append(f"data using ($2+{off:.4f}):(column({col}) == 0 ? 0.62 : NaN):('0') "
                            f"with labels font ',9' tc rgb '{FAULT_COLORS[i]}' notitle")
+        clauses.append(f"data using 2:(stringcolumn({stcol}) eq 'ok' ? NaN : 0.62):{stcol} "
+                       f"with labels rotate by 90 left font ',10' tc rgb '#d62728' notitle")
         p.body.append("plot " + ", \\\n         ".join(clauses))
         plots.append(p)
     return plots

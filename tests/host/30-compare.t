@@ -109,8 +109,15 @@ t_jq "unsupported on BASE, ok on NEW: an improvement, and only in NEW listed" \
 	'([.cases[] | select(.status == "unsupported/ok")][0].flag == "improvement") and ([.cases[] | select(.status == "new-only")] | length == 1)' \
 	"$W/partialr/compare.json"
 
+# a case that did not run records size 0 (nothing mapped): matched by name
+"$DERIVE" "$A" "$W/d" size0 "status:3:unsupported:EOPNOTSUPP" param:3:size:0 >/dev/null
+cmp_run size0 "$W/d/size0" "$A"
+t_jq "unsupported with size 0 on BASE: paired by name with the NEW case, not listed twice" \
+	'([.cases[] | select(.name == "populate faultline0 huge 256M T1 write seq") | .status] == ["unsupported/ok"]) and .counts.cases == 8' \
+	"$W/size0/compare.json"
+
 # --- the table fits a mail: no table line wider than 80 columns
-wide=$(awk 'length > 80' "$W/delay.txt" "$W/partial.txt" "$W/count.txt" | head -3)
+wide=$(awk 'length > 80' "$W/delay.txt" "$W/partial.txt" "$W/count.txt" "$W/size0.txt" | head -3)
 t_is "$wide" "" "text table lines are at most 80 columns"
 
 # --- native runs: native profile, unsupported on both sides shown
