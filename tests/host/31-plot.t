@@ -50,11 +50,18 @@ done
 t_is "$cap" 1 "lab run: every plot's caption names kernel, CPU, lab (times emulated) and the run"
 # exact counts: insert-page 16M takes 4096 faults and inserts 4096 PTEs;
 # huge's largest size (256M) 128 PMDs
-t_grep '^insert-page \(16M\)	0	4096	4096	0	0	0$' "$W/a/faults-T1-write-seq.dat" \
+t_grep '^insert-page \(16M\)	0	4096	4096	0	0	0	ok$' "$W/a/faults-T1-write-seq.dat" \
 	"faults plot data: insert-page 4096 faults, 4096 PTE inserts, no other insert"
-t_grep '^huge \(256M\)	1	128	0	128	0	0$' "$W/a/faults-T1-write-seq.dat" \
+t_grep '^huge \(256M\)	1	128	0	128	0	0	ok$' "$W/a/faults-T1-write-seq.dat" \
 	"faults plot data: huge 256M 128 faults, 128 PMD inserts"
 t_grep '^anon \(16M\)	2	4096	NaN' "$W/a/faults-T1-write-seq.dat" "faults plot data: anon 4096 faults, no driver counters"
+
+# a strategy that did not run is named in the faults plot, without bars
+"$FL_TOP/tests/fixtures/derive" "$FIX/lab-a" "$W/dv" unsup "status:3:unsupported:EOPNOTSUPP" \
+	"status:2:unsupported:EOPNOTSUPP" param:2:size:0 param:3:size:0 >/dev/null
+"$PLOT" "$W/dv/unsup" --out "$W/u" --kind faults >/dev/null 2>&1
+t_grep '^huge	2	NaN	NaN	NaN	NaN	NaN	unsupported$' "$W/u/faults-T1-write-seq.dat" \
+	"faults plot: huge unsupported is a category without bars, labelled unsupported"
 
 # --- each .gp remakes its images on its own
 mkdir "$W/regen"
