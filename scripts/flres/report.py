@@ -174,4 +174,36 @@ def make_report(run, outdir, base=None, settings=None, title=None,
     return cmp, errors
 
 
-__all__ = ["make_report", "fmt"]
+def make_index(entries, outdir, title=None):
+    """report.md in OUTDIR linking the reports of several runs.
+    ENTRIES: (run, path of its report.md)."""
+    os.makedirs(outdir, exist_ok=True)
+    L = [f"# {title or 'faultline reports'}", "",
+         "| run | kernel | environment | cases | complete | report |",
+         "|---|---|---|---|---|---|"]
+    for r, rep in entries:
+        sc = r.run.get("status_counts") or {}
+        cases = ", ".join(f"{v} {k}" for k, v in sc.items() if v) or str(len(r.cases))
+        L.append(f"| {_md(r.id)} | {_md(r.kernel)} | {_md(r.env_text())} | {cases} | "
+                 f"{'yes' if r.complete else 'NO'} | [report]({os.path.relpath(rep, outdir)}) |")
+    L.append("")
+    for r, rep in entries:
+        L += [f"## {_md(r.id)}", "", P.caption_of(r).replace("\n", "  \n"), ""]
+        made = os.path.join(os.path.dirname(rep), "report.json")
+        if os.path.isfile(made):
+            with open(made, encoding="utf-8") as f:
+                idx = json.load(f)
+            # the fault counts first: the plots that say most at a glance
+            for e in idx.get("plots", []):
+                if e["kind"] in ("faults", "revoke-faults", "vring-ops"):
+                    png = os.path.relpath(os.path.join(os.path.dirname(rep), "plots",
+                                                       e["name"] + ".png"), outdir)
+                    L += [f"![{e['name']}]({png})", ""]
+        L += [f"Full report: [{os.path.relpath(rep, outdir)}]({os.path.relpath(rep, outdir)})", ""]
+    path = os.path.join(outdir, "report.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(L))
+    return path
+
+
+__all__ = ["make_report", "make_index", "fmt"]

@@ -66,6 +66,27 @@ def find_result_json(path):
     return rj, lab
 
 
+def find_runs(path):
+    """Every run folder at PATH or up to two levels below it, sorted (what
+    scripts/run-matrix leaves: OUT/<matrix>/<matrix>/result.json)."""
+    if os.path.isfile(os.path.join(path, "result.json")) or os.path.isfile(path):
+        return [path]
+    found = []
+    if os.path.isdir(path):
+        for d1 in sorted(os.listdir(path)):
+            p1 = os.path.join(path, d1)
+            if not os.path.isdir(p1):
+                continue
+            if os.path.isfile(os.path.join(p1, "result.json")):
+                found.append(p1)
+                continue
+            for d2 in sorted(os.listdir(p1)):
+                p2 = os.path.join(p1, d2)
+                if os.path.isfile(os.path.join(p2, "result.json")):
+                    found.append(p2)
+    return found
+
+
 class Metric:
     """One metric of a case: its per-repetition samples and summary."""
 

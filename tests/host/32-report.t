@@ -54,6 +54,19 @@ t_is "$rc" 0 "native run: exit 0"
 t_grep '^\| 9 populate faultline0 insert-page 16M T1 read seq \| unsupported \| open\(/dev/faultline0\)' "$W/n/report.md" \
 	"native run: unsupported cases listed with the reason"
 
+# --- a folder of several runs (scripts/run-matrix's OUT/<m>/<m>/): a
+# report per run and an index
+mkdir -p "$W/mm"
+cp -r "$FIX/lab-a" "$W/mm/compare-test"; cp -r "$FIX/lab-revoke-rates" "$W/mm/revoke-rates"
+rc=0; "$REP" "$W/mm" >"$W/mm.out" 2>&1 || rc=$?
+t_is "$rc" 0 "several runs: exit 0"
+t_ok "$([ -s "$W/mm/compare-test/compare-test/report/report.md" ] && [ -s "$W/mm/revoke-rates/revoke-rates/report/report.md" ]; echo $?)" \
+	"several runs: a report in each run folder"
+t_is "$(grep -c '^| [a-z-]* | 6.12.117' "$W/mm/report.md")" 2 "several runs: the index lists both runs"
+links_ok "$W/mm" "several runs: index"
+rc=0; "$REP" "$W/mm" --base "$FIX/lab-a" >/dev/null 2>&1 || rc=$?
+t_is "$rc" 2 "several runs with --base: exit 2"
+
 # --- bad input
 rc=0; out=$("$REP" "$FIX/lab-a" --base "$W/none" 2>&1) || rc=$?
 t_is "$rc" 2 "missing base: exit 2"
