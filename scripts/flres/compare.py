@@ -333,8 +333,9 @@ def compare_case(cc, s):
             row.method = "exact"
             if vb != vn and k == "faults_match":
                 # The faults the threads took come from perf/rusage of the
-                # process: stray faults (NUMA-balancing hinting faults in
-                # the two-node lab) can break the match in one repetition.
+                # process: stray faults (10 to 25 in some repetitions of
+                # two-node lab runs made before flbench kept NUMA-balancing
+                # hinting faults out) can break the match in one repetition.
                 # The faults row above compares those counts (exactly, or
                 # by rank when they vary); this row only says so.
                 row.note = "differs: see the faults row (process fault " \

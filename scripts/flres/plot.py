@@ -192,8 +192,9 @@ def _med(case, metric):
 
 def _faults_taken(case):
     """The faults the threads took: the fewest of any repetition.  Stray
-    faults of the process (NUMA-balancing hinting faults in the two-node
-    lab, about ten a second) only ever add to a repetition's count."""
+    faults of the process (10 to 25 in some repetitions of two-node lab
+    runs made before flbench kept NUMA-balancing hinting faults out) only
+    ever add to a repetition's count."""
     f = case.raw.get("faults") or {}
     perf = f.get("perf") or {}
     if perf.get("available") and perf.get("per_rep"):
