@@ -17,7 +17,7 @@ KDIR		?= $(shell scripts/lab kdir --kernel $(LAB_KERNEL))
 
 GUEST_TEST_SRCS	:= $(wildcard tests/guest/*/*.c)
 GUEST_TESTS	:= $(patsubst tests/guest/%.c,$(BUILD)/tests/guest/%,$(GUEST_TEST_SRCS))
-TEST_HDRS	:= $(wildcard tests/lib/*.h) include/faultline.h
+TEST_HDRS	:= $(wildcard tests/lib/*.h tests/guest/*/*.h) include/faultline.h
 
 .PHONY: all userspace harness unit-tests guest-tests module module-check \
 	setup matrix test check clean help

@@ -14,6 +14,7 @@
 #include "faultline_priv.h"
 
 #define FL_PPM	1000000U
+#define FL_INJECT_SPIN_SLICE_NS	(50 * NSEC_PER_USEC)
 
 int fl_inject_set(struct fl_dev *dev, u64 delay_ns, u32 error_ppm)
 {
@@ -31,10 +32,21 @@ void fl_inject_delay(struct fl_dev *dev)
 
 	if (likely(!ns))
 		return;
-	/* Spin, not sleep: a slower fault, not a different schedule. */
+	/*
+	 * Spin, not sleep: a slower fault, not a different schedule.  But
+	 * offer the CPU every FL_INJECT_SPIN_SLICE_NS: under voluntary
+	 * preemption a long delay on every fault of a busy thread would
+	 * otherwise starve the watchdog (seen: a soft lockup with 2 ms per
+	 * fault on a loaded TCG host).
+	 */
 	end = ktime_get_ns() + ns;
-	while (ktime_get_ns() < end)
-		cpu_relax();
+	while (ktime_get_ns() < end) {
+		u64 slice = ktime_get_ns() + FL_INJECT_SPIN_SLICE_NS;
+
+		while (ktime_get_ns() < min(slice, end))
+			cpu_relax();
+		cond_resched();
+	}
 }
 
 /* Should this insert fail?  Counted as FL_CNT_INJECTED if so. */

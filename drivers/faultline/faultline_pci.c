@@ -34,7 +34,12 @@ static const struct pci_device_id fl_pci_ids[] = {
 	  .driver_data = FL_PCI_BAR(2) },
 	{ }
 };
-MODULE_DEVICE_TABLE(pci, fl_pci_ids);
+
+/*
+ * No MODULE_DEVICE_TABLE: an installed faultline.ko must not be autoloaded
+ * for every ivshmem device of a VM, whose BAR may be in use for something
+ * else.  It binds what it finds when loaded by hand (or by the lab).
+ */
 
 struct fl_pci {
 	struct pci_dev *pdev;		/* NULL once removed */

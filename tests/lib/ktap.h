@@ -150,7 +150,7 @@ static inline int ktap_finish(void)
 
 /* A call expected to fail with errno @err (returns -1 / MAP_FAILED). */
 #define KTAP_EXPECT_ERRNO(failed, err, fmt, ...) ({			\
-	int __e = errno, __f = !!(failed);				\
+	int __f = !!(failed), __e = errno;				\
 	if (!__f)							\
 		ktap_print_msg("succeeded, want errno %d (%s)",		\
 			       (err), strerror(err));			\

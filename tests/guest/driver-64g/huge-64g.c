@@ -32,7 +32,7 @@ int main(void)
 		ktap_exit_skip("the BAR is %llu MiB; run the lab with --bar-size 64G",
 			       (unsigned long long)(info.bar_size >> 20));
 	if (!fl_huge_supported(fd, FL_ORDER_PUD)) {
-		FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0) == -1,
+		KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0) == -1,
 				EOPNOTSUPP, "huge without kernel support: EOPNOTSUPP");
 		ktap_skip("this kernel cannot map huge PFNMAP entries");
 		close(fd);

@@ -137,7 +137,7 @@ static void run_case(const char *dev, const struct fl_case *c, uint64_t seed)
 		return;
 	}
 	if (c->strategy == FL_STRAT_HUGE && !fl_huge_supported(fd, c->max_order)) {
-		FL_EXPECT_ERRNO(fl_try_set(fd, c->strategy, c->max_order, 0,
+		KTAP_EXPECT_ERRNO(fl_try_set(fd, c->strategy, c->max_order, 0,
 					     FL_CACHE_DEFAULT), EOPNOTSUPP,
 				  "%s: FL_IOC_SET_STRATEGY fails with EOPNOTSUPP on this kernel",
 				  c->name);

@@ -9,7 +9,7 @@ static int fd;
 static uint64_t bar;
 
 #define EXPECT_IOCTL(cmd, arg, err, fmt, ...) \
-	FL_EXPECT_ERRNO(ioctl(fd, cmd, arg) == -1, err, fmt, ##__VA_ARGS__)
+	KTAP_EXPECT_ERRNO(ioctl(fd, cmd, arg) == -1, err, fmt, ##__VA_ARGS__)
 
 static void *try_mmap(size_t len, off_t off, int flags)
 {
@@ -18,7 +18,7 @@ static void *try_mmap(size_t len, off_t off, int flags)
 
 #define EXPECT_MMAP_FAILS(len, off, flags, err, fmt, ...) ({		\
 	void *__p = try_mmap(len, off, flags);				\
-	FL_EXPECT_ERRNO(__p == MAP_FAILED, err, fmt, ##__VA_ARGS__);	\
+	KTAP_EXPECT_ERRNO(__p == MAP_FAILED, err, fmt, ##__VA_ARGS__);	\
 	if (__p != MAP_FAILED)						\
 		munmap(__p, len);					\
 })
@@ -54,17 +54,17 @@ static void bad_strategies(void)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		FL_EXPECT_ERRNO(fl_try_set(fd, t[i].s, t[i].o, t[i].w, t[i].c) == -1,
+		KTAP_EXPECT_ERRNO(fl_try_set(fd, t[i].s, t[i].o, t[i].w, t[i].c) == -1,
 				  t[i].err, "FL_IOC_SET_STRATEGY %s: %s",
 				  t[i].what, strerror(t[i].err));
 	EXPECT_IOCTL(FL_IOC_SET_STRATEGY, &s, EINVAL,
 		     "FL_IOC_SET_STRATEGY flags=1: EINVAL");
 	if (!fl_huge_supported(fd, FL_ORDER_PMD))
-		FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0) == -1,
+		KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0) == -1,
 				  EOPNOTSUPP,
 				  "FL_IOC_SET_STRATEGY huge without kernel support: EOPNOTSUPP");
 	else if (!fl_huge_supported(fd, FL_ORDER_PUD))
-		FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0) == -1,
+		KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0) == -1,
 				  EOPNOTSUPP,
 				  "FL_IOC_SET_STRATEGY huge capped at PUD without PUD support: EOPNOTSUPP");
 	else
@@ -138,7 +138,7 @@ static void bad_values(void)
 		     "SET_INJECT delay above FL_INJECT_DELAY_MAX: EINVAL");
 	EXPECT_IOCTL(FL_IOC_REVOKE, &r, EINVAL, "REVOKE flags=1: EINVAL");
 	EXPECT_IOCTL(FL_IOC_RESTORE, &r, EINVAL, "RESTORE flags=1: EINVAL");
-	FL_EXPECT_ERRNO(ioctl(fd, FL_IOC_RESET_COUNTERS, 1) == -1, EINVAL,
+	KTAP_EXPECT_ERRNO(ioctl(fd, FL_IOC_RESET_COUNTERS, 1) == -1, EINVAL,
 			  "RESET_COUNTERS with an argument: EINVAL");
 }
 
@@ -192,7 +192,7 @@ static void busy(void)
 		ktap_result(0, "EBUSY: mmap (%s)", strerror(errno));
 		return;
 	}
-	FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_BULK, 0, 0, 0) == -1,
+	KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_BULK, 0, 0, 0) == -1,
 			  EBUSY, "strategy change while mapped: EBUSY");
 	munmap(p, PAGE);
 	KTAP_EXPECT(!fl_try_set(fd, FL_STRAT_INSERT_BULK, 0, 0, 0),

@@ -50,16 +50,6 @@ static const char *const fl_cache_names[FL_CACHE_NR] = {
 	"default", "uc", "wc", "wb",
 };
 
-/*
- * KTAP_EXPECT_ERRNO() with the call evaluated first: ktap.h's macro
- * reads errno before it evaluates its condition, so a call made inside
- * it would be checked against the previous call's errno.
- */
-#define FL_EXPECT_ERRNO(failed, err, fmt, ...) ({			\
-	int __fl_failed = !!(failed);					\
-	KTAP_EXPECT_ERRNO(__fl_failed, err, fmt, ##__VA_ARGS__);	\
-})
-
 /* ------------------------------------------------------------- devices */
 
 static inline int fl_info(int fd, struct fl_info *info)

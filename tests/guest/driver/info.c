@@ -108,7 +108,7 @@ int main(void)
 		KTAP_EXPECT(!fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PMD, 0, 0),
 			    "huge accepted (kernel maps PFNMAP PMDs)");
 	else
-		FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PMD, 0, 0) == -1,
+		KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_HUGE, FL_ORDER_PMD, 0, 0) == -1,
 				  EOPNOTSUPP, "huge refused: EOPNOTSUPP");
 	close(fd);
 	return ktap_finish();

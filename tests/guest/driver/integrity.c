@@ -78,7 +78,7 @@ static void mode_conflict(const char *dev)
 		goto out;
 	}
 	q = mmap(NULL, 2 * MiB, PROT_READ | PROT_WRITE, MAP_SHARED, b, 4 * MiB);
-	FL_EXPECT_ERRNO(q == MAP_FAILED, EBUSY,
+	KTAP_EXPECT_ERRNO(q == MAP_FAILED, EBUSY,
 			"mmap WC while a UC mapping of the device lives: EBUSY");
 	if (q != MAP_FAILED)
 		munmap((void *)q, 2 * MiB);
@@ -116,7 +116,7 @@ int main(void)
 		ktap_exit_skip("BAR of %llu bytes is too small",
 			       (unsigned long long)info.bar_size);
 
-	FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_PAGE, 0, 0,
+	KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_PAGE, 0, 0,
 				   FL_CACHE_WB), EINVAL,
 			"write-back on a PCI BAR: EINVAL");
 	close(fd);

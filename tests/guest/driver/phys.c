@@ -145,7 +145,7 @@ int main(void)
 	KTAP_EXPECT_EQ_U64(info.bar_size, size, "size");
 	KTAP_EXPECT(info.features & FL_FEAT_CONTIGUOUS, "contiguous");
 	KTAP_EXPECT_EQ_U64(info.default_cache, FL_CACHE_UC, "default caching: UC");
-	FL_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_PAGE, 0, 0, FL_CACHE_WB) == -1,
+	KTAP_EXPECT_ERRNO(fl_try_set(fd, FL_STRAT_INSERT_PAGE, 0, 0, FL_CACHE_WB) == -1,
 			EINVAL, "write-back: EINVAL");
 
 	if (size >= GiB && fl_huge_supported(fd, FL_ORDER_PUD) &&

@@ -115,7 +115,7 @@ static void mode_conflict(const char *dev)
 		ktap_result(0, "ram mode conflict: set up");
 	} else {
 		q = mmap(NULL, WIN, PROT_READ | PROT_WRITE, MAP_SHARED, b, 0);
-		FL_EXPECT_ERRNO(q == MAP_FAILED, EBUSY,
+		KTAP_EXPECT_ERRNO(q == MAP_FAILED, EBUSY,
 				"ram: mmap UC while a WB mapping lives: EBUSY");
 		if (q != MAP_FAILED)
 			munmap(q, WIN);

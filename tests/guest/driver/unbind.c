@@ -69,10 +69,10 @@ int main(void)
 				   fl_strat_names[strategies[i]]);
 	}
 
-	FL_EXPECT_ERRNO(fl_info(spare, &info) == -1, ENODEV,
+	KTAP_EXPECT_ERRNO(fl_info(spare, &info) == -1, ENODEV,
 			  "unbind: ioctl on an open file: ENODEV");
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, spare, 0);
-	FL_EXPECT_ERRNO(p == MAP_FAILED, ENODEV,
+	KTAP_EXPECT_ERRNO(p == MAP_FAILED, ENODEV,
 			  "unbind: mmap on an open file: ENODEV");
 
 	for (i = 0; i < NS; i++) {
