@@ -174,6 +174,142 @@ struct fl_revoke {
 #define FL_IOC_GET_INJECT	_IO(FL_IOC_MAGIC, 0x06)
 #define FL_IOC_REVOKE		_IO(FL_IOC_MAGIC, 0x07)
 #define FL_IOC_RESTORE		_IO(FL_IOC_MAGIC, 0x08)
-/* 0x40..0x4f are reserved for the vring engine. */
+
+/*
+ * The vring engine: a kernel worker processes a split virtqueue (virtio
+ * 1.x layout, struct vring_desc / vring_avail / vring_used of
+ * <linux/virtio_ring.h>) whose parts and buffers live in the caller's
+ * memory, the way vhost does.  One ring per open file.
+ *
+ * Every buffer starts with a struct fl_vring_hdr.  A buffer the device
+ * reads (no VRING_DESC_F_WRITE) holds a header written by user space: the
+ * worker checks @seq against the ring's next transmit sequence number and
+ * @csum against the @len payload bytes that follow.  A buffer the device
+ * writes (VRING_DESC_F_WRITE) gets a header and a payload from the worker
+ * (payload byte i = (seq + i) & 0xff, @len = buffer length minus the
+ * header), for user space to check the same way.  Descriptor chains
+ * (VRING_DESC_F_NEXT) are followed, the header is in the first buffer of
+ * a chain; indirect descriptors are refused (counted as ring errors).
+ */
+enum fl_vring_mode {
+	FL_VRING_UACCESS	= 0,	/* get_user/put_user/copy_*_user each */
+	FL_VRING_UACCESS_BATCHED = 1,	/* user_access_begin() per batch */
+	FL_VRING_KMAP		= 2,	/* pinned + vmap, mmu_interval_notifier */
+	FL_VRING_MODE_NR
+};
+
+#define FL_VRING_NUM_MAX	32768
+#define FL_VRING_BATCH_MAX	1024
+
+/* fl_vring_setup.flags */
+#define FL_VRING_F_KTHREAD	0x1	/* worker kthread kicked by @kick_fd */
+
+/*
+ * FL_IOC_VRING_SETUP: register the ring of this file (EBUSY if it has
+ * one).  @desc_addr must be 16-byte aligned, @avail_addr 2-byte,
+ * @used_addr 4-byte aligned; the three parts (sizes as in the virtio
+ * spec, without event-index fields) must not overlap.  With
+ * FL_VRING_F_KTHREAD a kthread adopts the caller's mm and processes the
+ * ring whenever @kick_fd (an eventfd) is signalled; otherwise @kick_fd is
+ * -1 and FL_IOC_VRING_PROCESS drives the ring in the caller's context.
+ * @call_fd (an eventfd, or -1) is signalled after each batch that
+ * published used entries.  The ring's transmit and receive sequence
+ * numbers both start at @seq_base.
+ */
+struct fl_vring_setup {
+	__u32 size;
+	__u32 mode;		/* enum fl_vring_mode */
+	__u32 num;		/* entries: power of two, 1..FL_VRING_NUM_MAX */
+	__u32 batch;		/* descriptors per batch: 1..FL_VRING_BATCH_MAX */
+	__u32 flags;		/* FL_VRING_F_* */
+	__s32 kick_fd;		/* eventfd, with FL_VRING_F_KTHREAD */
+	__s32 call_fd;		/* eventfd or -1 */
+	__u32 pad;		/* must be 0 */
+	__u64 desc_addr;
+	__u64 avail_addr;
+	__u64 used_addr;
+	__u64 seq_base;
+};
+
+#define FL_VRING_SETUP_SIZE_VER0	64
+
+/*
+ * FL_IOC_VRING_PROCESS: in the caller's context, process up to @max
+ * available descriptor chains (0: all that are available), in batches;
+ * returns how many in @processed.  EBUSY if the ring has a kthread.
+ */
+struct fl_vring_process {
+	__u32 size;
+	__u32 max;
+	__u32 processed;	/* out */
+	__u32 flags;		/* must be 0 */
+};
+
+#define FL_VRING_PROCESS_SIZE_VER0	16
+
+/* fl_vring_stats.val[] */
+enum fl_vring_counter_id {
+	FL_VCNT_DESCS		= 0,	/* descriptor chains completed */
+	FL_VCNT_BYTES		= 1,	/* payload bytes read or written */
+	FL_VCNT_BATCHES		= 2,	/* batches that published used entries */
+	FL_VCNT_KICKS		= 3,	/* eventfd wake-ups and PROCESS calls */
+	FL_VCNT_INVALIDATIONS	= 4,	/* notifier calls that hit the ring */
+	FL_VCNT_REMAPS		= 5,	/* kernel mappings re-established */
+	FL_VCNT_RETRIES		= 6,	/* batches retried after invalidation */
+	FL_VCNT_SEQ_ERRORS	= 7,	/* header sequence number wrong */
+	FL_VCNT_CSUM_ERRORS	= 8,	/* header checksum wrong */
+	FL_VCNT_RING_ERRORS	= 9,	/* bad index, length, flags, loop */
+	FL_VCNT_FAULTS		= 10,	/* user accesses that failed (EFAULT) */
+	FL_VCNT_NR
+};
+
+/*
+ * FL_IOC_VRING_STATS: the ring's counters; FL_COUNTERS_RESET zeroes them
+ * after reading.  @last_avail is the avail index the worker has consumed
+ * up to, @err_* describe the first error since the last reset (kind is
+ * the FL_VCNT_* id, 0 for none).
+ */
+struct fl_vring_stats {
+	__u32 size;
+	__u32 flags;		/* in: FL_COUNTERS_RESET */
+	__u32 nr_counters;	/* out: FL_VCNT_NR of the driver */
+	__u32 mode;		/* out: enum fl_vring_mode */
+	__u64 val[FL_VCNT_NR];
+	__u32 last_avail;
+	__u32 err_kind;
+	__u32 err_head;		/* descriptor index of the chain */
+	__u32 err_pad;
+	__u64 err_expected;	/* sequence number or checksum expected */
+	__u64 err_got;
+};
+
+#define FL_VRING_STATS_SIZE_VER0	(16 + 8 * 11 + 16 + 16)
+
+/* Header at the start of every ring buffer. */
+struct fl_vring_hdr {
+	__u64 seq;
+	__u32 len;		/* payload bytes after the header */
+	__u32 csum;		/* fl_vring_csum(seq, payload, len) */
+};
+
+/* FNV-1a over the sequence number's 8 bytes then the payload. */
+static inline __u32 fl_vring_csum(__u64 seq, const unsigned char *p, __u32 len)
+{
+	__u32 h = 2166136261u;
+	__u32 i;
+
+	for (i = 0; i < 8; i++)
+		h = (h ^ (__u32)((seq >> (8 * i)) & 0xff)) * 16777619u;
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+#define FL_IOC_VRING_SETUP	_IO(FL_IOC_MAGIC, 0x40)
+#define FL_IOC_VRING_PROCESS	_IO(FL_IOC_MAGIC, 0x41)
+#define FL_IOC_VRING_STATS	_IO(FL_IOC_MAGIC, 0x42)
+/* FL_IOC_VRING_TEARDOWN takes no argument: arg must be 0. */
+#define FL_IOC_VRING_TEARDOWN	_IO(FL_IOC_MAGIC, 0x43)
+/* 0x44..0x4f are reserved for the vring engine. */
 
 #endif /* _UAPI_FAULTLINE_H */
