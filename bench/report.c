@@ -83,6 +83,7 @@ static void fl_params_json(struct fl_json *j, const struct fl_opts *o,
 	fl_json_str(j, "access", fl_access_name(o->access));
 	fl_json_str(j, "order", fl_order_name(o->order));
 	fl_json_bool(j, "misalign", o->misalign);
+	fl_json_u64(j, "touch_stride", o->touch_stride);
 	fl_json_str(j, "placement", fl_placement_name(o->placement));
 	fl_json_i64(j, "mem_node", o->mem_node);
 	fl_json_str(j, "op", fl_op_name(o->op));

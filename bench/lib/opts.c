@@ -286,6 +286,19 @@ FL_SETTER(set_order)
 	return 0;
 }
 
+FL_SETTER(set_touch_stride)
+{
+	uint64_t s;
+
+	if (fl_set_size(&s, v, FL_PAGE_SIZE, "--touch-stride", why, len))
+		return -1;
+	if (s & (s - 1) || s < FL_PAGE_SIZE || s > FL_GIB)
+		return fl_why(why, len,
+			      "--touch-stride %s is not a power of two from 4K to 1G", v);
+	o->touch_stride = s;
+	return 0;
+}
+
 FL_SETTER(set_misalign)
 {
 	(void)v; (void)why; (void)len;
@@ -540,6 +553,9 @@ const struct fl_optdesc fl_optdescs[] = {
 	  set_access },
 	{ "order", "seq|interleaved|random", P, "seq",
 	  "order in which each thread touches its pages", set_order },
+	{ "touch-stride", "N", P, "4K",
+	  "touch one page per N bytes (a power of two, 4K..1G): read sweeps of sparse BARs larger than the host can back",
+	  set_touch_stride },
 	{ "misalign", NULL, P | T | R | C, "off",
 	  "map 4 KiB past the largest-mapping alignment (shows huge-page fallback)",
 	  set_misalign },
@@ -609,6 +625,7 @@ void fl_opts_init(struct fl_opts *o)
 	o->warmup = 1;
 	o->access = FL_ACC_READ;
 	o->order = FL_ORD_SEQ;
+	o->touch_stride = FL_PAGE_SIZE;
 	o->placement = FL_PLACE_LOCAL;
 	o->mem_node = -1;
 	strcpy(o->clock, "auto");

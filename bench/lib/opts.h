@@ -50,6 +50,7 @@ struct fl_opts {
 	enum fl_access access;
 	enum fl_order order;
 	bool misalign;
+	uint64_t touch_stride;		/* populate: bytes between touches */
 	enum fl_placement placement;
 	int mem_node;			/* -1: automatic */
 	char out[1024];

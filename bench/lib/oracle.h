@@ -23,6 +23,7 @@ struct fl_oracle_in {
 	int max_order;			/* FL_ORDER_* for huge */
 	unsigned int features;		/* FL_FEAT_* */
 	unsigned int chunk_order;	/* backing contiguity */
+	uint64_t stride;		/* pages between touches, 0 or 1: all */
 };
 
 struct fl_oracle {

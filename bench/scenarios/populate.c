@@ -4,8 +4,9 @@
  *
  * Every repetition maps the target afresh at an address aligned like its
  * offset to the largest mapping size (4 KiB more with --misalign), then T
- * threads touch every 4 KiB page of disjoint parts once, each touch timed
- * on its own: seq (each thread a contiguous slice, in order), interleaved
+ * threads touch every 4 KiB page (or one page per --touch-stride: read
+ * sweeps of sparse BARs larger than host memory) of disjoint parts once,
+ * each touch timed on its own: seq (each thread a contiguous slice, in order), interleaved
  * (thread i takes pages i, i+T, ...) or random (each slice in a random
  * permutation).  The histogram holds first-touch latency minus the
  * calibrated cost of a warm access.  mmap() and munmap() are timed apart.
@@ -23,7 +24,8 @@
 
 struct fl_pop {
 	char *map;
-	uint64_t npages;
+	uint64_t npoints;		/* pages touched: one per stride */
+	uint64_t stride;		/* pages from one touch to the next */
 	uint64_t mmap_ns;
 	void *calib;			/* small always-mapped window */
 	uint64_t calib_len;
@@ -41,9 +43,14 @@ static int fl_pop_prepare(struct fl_case *c, char *why, size_t len)
 	struct fl_pop *p = fl_xcalloc(1, sizeof(*p));
 
 	c->priv = p;
-	p->npages = c->size / FL_PAGE_SIZE;
+	if (c->size % c->o->touch_stride)
+		return fl_why(why, len, "--size %llu is not a multiple of --touch-stride %llu",
+			      (unsigned long long)c->size,
+			      (unsigned long long)c->o->touch_stride);
+	p->stride = c->o->touch_stride / FL_PAGE_SIZE;
+	p->npoints = c->size / c->o->touch_stride;
 	p->warm = fl_xcalloc((size_t)c->nthreads, sizeof(double));
-	c->progress_total = p->npages;
+	c->progress_total = p->npoints;
 	/* The warm-access window: the first pages of the target, kept mapped. */
 	p->calib_len = FL_MAX(c->tgt.min_map, 16 * FL_PAGE_SIZE);
 	if (p->calib_len > c->tgt.size && c->tgt.size)
@@ -89,7 +96,7 @@ static int fl_pop_rep_setup(struct fl_case *c, char *why, size_t len)
 	return p->map ? 0 : -1;
 }
 
-/* Page index of the i-th touch of thread @id. */
+/* Touch point (page index / stride) of the i-th touch of thread @id. */
 struct fl_pop_walk {
 	enum fl_order order;
 	uint64_t first, count, stride;
@@ -135,7 +142,7 @@ static int fl_pop_work(struct fl_thread *t)
 	uint64_t t0, d, pg;
 	char *a;
 
-	fl_pop_walk_init(&w, c, t->id, p->npages);
+	fl_pop_walk_init(&w, c, t->id, p->npoints);
 	pt->touched = 0;
 	pt->sigbus = 0;
 	if (sigsetjmp(t->jb, 0)) {
@@ -146,7 +153,7 @@ static int fl_pop_work(struct fl_thread *t)
 	}
 	t->jb_armed = true;
 	for (; i < w.count; i = i + 1) {
-		pg = fl_pop_walk_at(&w, i);
+		pg = fl_pop_walk_at(&w, i) * p->stride;
 		a = p->map + pg * FL_PAGE_SIZE;
 		t0 = fl_now();
 		fl_touch(a, write, pg);
@@ -274,6 +281,7 @@ static bool fl_pop_oracle(const struct fl_case *c, struct fl_oracle *r)
 		.max_order = t->max_order,
 		.features = t->features,
 		.chunk_order = t->chunk_order,
+		.stride = c->o->touch_stride / FL_PAGE_SIZE,
 	};
 
 	if (strcmp(t->ops->kind, "faultline") || c->o->misalign ||
@@ -331,6 +339,7 @@ static void fl_pop_json(struct fl_case *c, struct fl_json *j)
 	int i;
 
 	fl_json_u64(j, "pages", c->size / FL_PAGE_SIZE);
+	fl_json_u64(j, "pages_touched", c->size / c->o->touch_stride);
 	fl_json_str(j, "faults_source_for_ns_per_fault",
 		    c->nfaults && c->faults[0].perf_ok ? "perf" : "rusage");
 	fl_pop_oracle_json(c, j);

@@ -65,6 +65,40 @@ int main(void)
 	fl_oracle_compute(&in, &r);
 	ok(r.cnt[FL_CNT_INSERT_PMD] == 512 && !r.cnt[FL_CNT_INSERT_PUD],
 	   "no PUD when the kernel cannot map PFNMAP PUDs or the chunk is smaller");
+
+	/* --touch-stride: one touch per 2 MiB (512 pages) of a 64 GiB BAR. */
+	in = (struct fl_oracle_in){ .strategy = FL_STRAT_HUGE, .size = 64 * FL_GIB,
+				    .threads = 2, .max_order = FL_ORDER_PUD,
+				    .features = FL_FEAT_PMD_PFNMAP | FL_FEAT_PUD_PFNMAP,
+				    .chunk_order = 36, .stride = 512 };
+	fl_oracle_compute(&in, &r);
+	ok(r.cnt[FL_CNT_INSERT_PUD] == 64 && r.faults == 64,
+	   "64G, stride 2M, huge: 64 PUDs, 64 faults");
+	in.strategy = FL_STRAT_INSERT_BULK;
+	in.threads = 1;
+	fl_oracle_compute(&in, &r);
+	ok(r.cnt[FL_CNT_INSERT_PTE] == 16777216 && r.faults == 1,
+	   "64G, stride 2M, insert-bulk: every PTE on one fault");
+	in.strategy = FL_STRAT_INSERT_PAGE;
+	in.threads = 2;
+	fl_oracle_compute(&in, &r);
+	ok(r.cnt[FL_CNT_INSERT_PTE] == 32768 && r.faults == 32768,
+	   "64G, stride 2M, insert-page: 32768 PTEs and faults");
+	in.strategy = FL_STRAT_INSERT_AROUND;
+	in.window = 16;
+	in.size = 4 * FL_MIB + 8192;
+	in.threads = 1;
+	fl_oracle_compute(&in, &r);
+	ok(r.faults == 3 && r.cnt[FL_CNT_INSERT_PTE] == 34,
+	   "4M+8K, stride 2M, insert-around(16): 3 faults, the last window cut to 2 pages");
+	in.strategy = FL_STRAT_HUGE;
+	in.size = FL_GIB + 4 * FL_MIB + 16384;
+	in.stride = 1024;
+	fl_oracle_compute(&in, &r);
+	ok(r.cnt[FL_CNT_INSERT_PUD] == 1 && r.cnt[FL_CNT_INSERT_PMD] == 1 &&
+	   r.cnt[FL_CNT_INSERT_PTE] == 1 && r.faults == 3,
+	   "1G+4M+16K, stride 4M, huge: the touches land in 1 PUD, 1 of 2 PMDs, 1 of 4 PTEs");
+	in.stride = 0;
 	in.strategy = FL_STRAT_NR;
 	ok(!fl_oracle_compute(&in, &r), "an unknown strategy has no oracle");
 	return done_testing();
