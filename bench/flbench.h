@@ -98,12 +98,15 @@ int fl_target_open(struct fl_target *t, const struct fl_opts *o,
 void fl_target_close(struct fl_target *t);
 /*
  * Map [off, off + len) at an address congruent to @off modulo the
- * target's alignment (plus 4 KiB when @misalign).  Returns the address or
- * NULL with @why.
+ * target's alignment (plus 4 KiB when @misalign), alone in the alignment
+ * units it touches (a PROT_NONE guard fills the rest of them).  Returns
+ * the address or NULL with @why.  fl_target_unmap() unmaps it and its
+ * guard.
  */
 void *fl_target_map(struct fl_target *t, uint64_t off, uint64_t len,
 		    bool misalign, char *why, size_t wlen);
-int fl_target_unmap(void *addr, uint64_t len, char *why, size_t wlen);
+int fl_target_unmap(const struct fl_target *t, void *addr, uint64_t len,
+		    char *why, size_t wlen);
 /* Resolve "@faultlineN" or a BDF into "0000:bb:dd.f". */
 int fl_resolve_bdf(const char *s, char *bdf, size_t blen, int *bar,
 		   char *why, size_t len);

@@ -67,45 +67,70 @@ void fl_target_close(struct fl_target *t)
 	t->is_open = false;
 }
 
+/*
+ * The alignment units a mapping of @len at @addr touches: the mapping and
+ * the PROT_NONE guard around it that keeps other mappings out of them.
+ */
+static void fl_target_units(const struct fl_target *t, uint64_t addr,
+			    uint64_t len, uint64_t *start, uint64_t *end)
+{
+	*start = fl_align_down(addr, t->map_align);
+	*end = fl_align_up(addr + len, t->map_align);
+}
+
 void *fl_target_map(struct fl_target *t, uint64_t off, uint64_t len,
 		    bool misalign, char *why, size_t wlen)
 {
-	uint64_t align = t->map_align, span, base, addr;
+	uint64_t align = t->map_align, span, base, addr, start, end, res;
 	char b[32];
-	void *res;
+	void *r;
 
 	/* Reserve enough address space to place the mapping as we want. */
-	span = len + align + (misalign ? FL_PAGE_SIZE : 0);
-	res = mmap(NULL, span, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (res == MAP_FAILED) {
+	addr = off % align + (misalign ? FL_PAGE_SIZE : 0);
+	span = fl_align_up(addr + len, align) + align;
+	r = mmap(NULL, span, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED) {
 		fl_sys(why, wlen, errno, "mmap", "reserve %s of address space",
 		       fl_fmt_size(span, b, sizeof(b)));
 		return NULL;
 	}
-	base = fl_align_up((uint64_t)(uintptr_t)res, align);
+	res = (uint64_t)(uintptr_t)r;
+	base = fl_align_up(res, align);
 	/* Same offset within the alignment unit as the target offset. */
-	addr = base + off % align + (misalign ? FL_PAGE_SIZE : 0);
-	if (addr + len > (uint64_t)(uintptr_t)res + span)
-		addr -= align;
+	addr += base;
 	if (t->ops->map(t, (void *)(uintptr_t)addr, off, len, why, wlen)) {
-		munmap(res, span);
+		munmap(r, span);
 		return NULL;
 	}
-	/* Give back the reservation around the mapping. */
-	if (addr > (uint64_t)(uintptr_t)res)
-		munmap(res, addr - (uint64_t)(uintptr_t)res);
-	if ((uint64_t)(uintptr_t)res + span > addr + len)
-		munmap((void *)(uintptr_t)(addr + len),
-		       (uint64_t)(uintptr_t)res + span - (addr + len));
+	/*
+	 * Give back the reservation outside the units the mapping touches
+	 * and keep the rest as a guard: another mapping in one of them would
+	 * have page tables there, and the kernel then never offers the
+	 * driver a huge fault at that level (the counts would depend on
+	 * where the C library put its mappings).
+	 */
+	fl_target_units(t, addr, len, &start, &end);
+	if (start > res)
+		munmap(r, start - res);
+	if (res + span > end)
+		munmap((void *)(uintptr_t)end, res + span - end);
 	return (void *)(uintptr_t)addr;
 }
 
-int fl_target_unmap(void *addr, uint64_t len, char *why, size_t wlen)
+int fl_target_unmap(const struct fl_target *t, void *addr, uint64_t len,
+		    char *why, size_t wlen)
 {
-	if (addr && munmap(addr, len))
-		return fl_sys(why, wlen, errno, "munmap", "%p, %llu", addr,
-			      (unsigned long long)len);
+	uint64_t start, end;
+
+	if (!addr)
+		return 0;
+	fl_target_units(t, (uint64_t)(uintptr_t)addr, len, &start, &end);
+	if (munmap((void *)(uintptr_t)start, end - start))
+		return fl_sys(why, wlen, errno, "munmap", "%p, %llu (with its guard: %#llx, %llu)",
+			      addr, (unsigned long long)len,
+			      (unsigned long long)start,
+			      (unsigned long long)(end - start));
 	return 0;
 }
 

@@ -142,7 +142,7 @@ static int fl_churn_work(struct fl_thread *t)
 			pt->child_faults += pt->shared->minflt;
 		}
 		t3 = fl_now();
-		if (fl_target_unmap(win, chunk, t->why, sizeof(t->why)))
+		if (fl_target_unmap(&c->tgt, win, chunk, t->why, sizeof(t->why)))
 			return -1;
 		t4 = fl_now();
 		fl_hist_record(hm, t1 - t0);

@@ -223,7 +223,7 @@ static int fl_pop_rep_finish(struct fl_case *c, char *why, size_t len)
 		touched += pt->touched;
 	}
 	t0 = fl_now();
-	ret = fl_target_unmap(p->map, c->size, why, len);
+	ret = fl_target_unmap(&c->tgt, p->map, c->size, why, len);
 	munmap_ns = fl_now() - t0;
 	p->map = NULL;
 	if (ret)
@@ -254,9 +254,9 @@ static void fl_pop_cleanup(struct fl_case *c)
 	if (!p)
 		return;
 	if (p->map)
-		fl_target_unmap(p->map, c->size, why, sizeof(why));
+		fl_target_unmap(&c->tgt, p->map, c->size, why, sizeof(why));
 	if (p->calib)
-		fl_target_unmap(p->calib, p->calib_len, why, sizeof(why));
+		fl_target_unmap(&c->tgt, p->calib, p->calib_len, why, sizeof(why));
 	free(p->warm);
 	free(p);
 	c->priv = NULL;

@@ -252,7 +252,7 @@ static void fl_rev_cleanup(struct fl_case *c)
 	if (!p)
 		return;
 	if (p->map)
-		fl_target_unmap(p->map, c->size, why, sizeof(why));
+		fl_target_unmap(&c->tgt, p->map, c->size, why, sizeof(why));
 	free(p->shadow);
 	free(p);
 	c->priv = NULL;

@@ -202,7 +202,7 @@ void fl_tput_cleanup(struct fl_case *c)
 
 	if (!p)
 		return;
-	if (p->map && fl_target_unmap(p->map, p->map_len, why, sizeof(why)))
+	if (p->map && fl_target_unmap(&c->tgt, p->map, p->map_len, why, sizeof(why)))
 		fl_warn("%s", why);
 	free(p);
 	c->priv = NULL;
