@@ -27,3 +27,8 @@ list_del corruption
 refcount_t:
 Unable to handle kernel
 stack-protector
+KASAN
+DEBUG_LOCKS_WARN_ON
+hard LOCKUP
+page dumped because
+invalid opcode
