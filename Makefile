@@ -20,7 +20,7 @@ GUEST_TESTS	:= $(patsubst tests/guest/%.c,$(BUILD)/tests/guest/%,$(GUEST_TEST_SR
 TEST_HDRS	:= $(wildcard tests/lib/*.h tests/guest/*/*.h) include/faultline.h
 
 .PHONY: all userspace harness unit-tests guest-tests module module-check \
-	setup matrix test check clean help
+	setup matrix test check clean help report compare compare-kernels nightly
 
 all: userspace module
 
@@ -56,6 +56,22 @@ matrix: setup
 test check: setup
 	tests/run
 
+# Results (CONFIG.md "Plots", "Comparison", "Nightly"): thin wrappers so
+# that the commands are easy to find; the scripts take more options.
+report:
+	@test -n "$(RUN)" || { echo "usage: make report RUN=results/<run folder>"; exit 2; }
+	scripts/report "$(RUN)"
+
+compare:
+	@test -n "$(BASE)" -a -n "$(NEW)" || { echo "usage: make compare BASE=<run> NEW=<run>"; exit 2; }
+	scripts/compare "$(BASE)" "$(NEW)"
+
+compare-kernels: setup
+	scripts/compare-kernels
+
+nightly: setup
+	scripts/nightly
+
 clean:
 	rm -rf $(BUILD)
 	@if [ -f drivers/faultline/Makefile ]; then $(MAKE) -C drivers/faultline clean KDIR=$(KDIR) >/dev/null 2>&1 || true; fi
@@ -66,4 +82,8 @@ help:
 	@echo "make matrix        run the default benchmark matrix in the QEMU lab"
 	@echo "make test          run all tests (unit, style, lab); TAP via prove"
 	@echo "make module-check  W=1, sparse (C=1) and checkpatch on the driver"
+	@echo "make report RUN=DIR            plots and report.md of a run folder"
+	@echo "make compare BASE=DIR NEW=DIR  comparison table, exit 1 on regression"
+	@echo "make compare-kernels           the matrix on lab kernels 6.1 and 6.12, compared"
+	@echo "make nightly                   run, compare with the baseline, keep the history"
 	@echo "make setup         install missing Debian packages (as root)"
