@@ -20,8 +20,23 @@
  * would otherwise report as VM_FAULT_OOM.
  */
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 
 #include "faultline_priv.h"
+
+/*
+ * Test only: a deliberately broken variant for proving that flbench
+ * stress notices wrong data.  With it set, a huge fault no longer falls
+ * back when the physical address is not aligned to the entry size: the
+ * entry maps the naturally aligned block below it (pfn_pmd()/pfn_pud()
+ * drop the low bits), so a misaligned mapping shows the wrong memory.
+ * Only device memory of the same backing is reached: the block is inside
+ * the VMA's range of the device, which is aligned to at least the entry.
+ */
+static bool fl_broken_huge_align;
+module_param_named(broken_huge_align, fl_broken_huge_align, bool, 0644);
+MODULE_PARM_DESC(broken_huge_align,
+		 "TEST ONLY: huge faults skip the alignment check and map the wrong memory in misaligned mappings (default N)");
 
 static vm_fault_t fl_huge_pte_fault(struct fl_fault *f)
 {
@@ -83,7 +98,7 @@ static vm_fault_t fl_huge_huge_fault(struct fl_fault *f)
 		return VM_FAULT_FALLBACK;
 	pfn = fl_dev_pfn(f->dev, vma->vm_pgoff +
 			 ((haddr - vma->vm_start) >> PAGE_SHIFT));
-	if (pfn & ((1UL << f->order) - 1))
+	if ((pfn & ((1UL << f->order) - 1)) && !READ_ONCE(fl_broken_huge_align))
 		return VM_FAULT_FALLBACK;
 
 	lock = fl_insert_lock(vma->vm_mm, haddr, f->order);
