@@ -151,7 +151,8 @@ struct fl_scenario {
 };
 
 extern const struct fl_scenario fl_scen_populate, fl_scen_tput,
-	fl_scen_revoke, fl_scen_churn, fl_scen_fio;
+	fl_scen_revoke, fl_scen_churn, fl_scen_fio, fl_scen_stress,
+	fl_scen_fuzz;
 const struct fl_scenario *fl_scenario_get(enum fl_scen_id id);
 
 /* ------------------------------------------------------------ case state */

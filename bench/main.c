@@ -28,6 +28,8 @@ const struct fl_scenario *fl_scenario_get(enum fl_scen_id id)
 		[FL_SCEN_REVOKE] = &fl_scen_revoke,
 		[FL_SCEN_CHURN] = &fl_scen_churn,
 		[FL_SCEN_FIO] = &fl_scen_fio,
+		[FL_SCEN_STRESS] = &fl_scen_stress,
+		[FL_SCEN_FUZZ] = &fl_scen_fuzz,
 	};
 
 	return all[id];
@@ -222,7 +224,7 @@ int main(int argc, char **argv)
 		return ret;
 	}
 	if (fl_scen_parse(argv[1], &id)) {
-		fl_err("unknown scenario '%s' (scenarios: populate, tput, revoke, churn, fio; or matrix FILE; see flbench --help)",
+		fl_err("unknown scenario '%s' (scenarios: populate, tput, revoke, churn, fio, stress, fuzz; or matrix FILE; see flbench --help)",
 		       argv[1]);
 		fl_topo_free(topo);
 		return 2;

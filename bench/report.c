@@ -56,6 +56,25 @@ static void fl_summary_json(struct fl_json *j, const char *key,
 	fl_json_obj_end(j);
 }
 
+/* Only stress and fuzz cases carry these (comparisons match every param). */
+static void fl_stress_params_json(struct fl_json *j, const struct fl_opts *o)
+{
+	int i;
+
+	fl_json_arr_begin(j, "targets");
+	for (i = 0; i < o->ntargets; i++)
+		fl_json_str(j, NULL, o->targets[i]);
+	fl_json_arr_end(j);
+	fl_json_u64(j, "ops", o->ops);
+	fl_json_u64(j, "calls", o->calls);
+	fl_json_u64(j, "op_timeout_ns", o->op_timeout_ns);
+	fl_json_u64(j, "check_ns", o->check_ns);
+	fl_json_i64(j, "trace", o->trace);
+	fl_json_i64(j, "unbind", o->unbind);
+	fl_json_i64(j, "ring", o->ring);
+	fl_json_str(j, "expect_warn", o->expect_warn[0] ? o->expect_warn : NULL);
+}
+
 static void fl_params_json(struct fl_json *j, const struct fl_opts *o,
 			   const struct fl_case *c)
 {
@@ -102,6 +121,8 @@ static void fl_params_json(struct fl_json *j, const struct fl_opts *o,
 	fl_json_u64(j, "seed", o->seed);
 	fl_json_str(j, "clock", o->clock);
 	fl_json_str(j, "label", o->label[0] ? o->label : NULL);
+	if (o->scenario == FL_SCEN_STRESS || o->scenario == FL_SCEN_FUZZ)
+		fl_stress_params_json(j, o);
 	fl_json_obj_end(j);
 }
 

@@ -329,6 +329,16 @@ void fl_case_name(const struct fl_opts *o, char *buf, size_t len)
 			 fl_access_name(o->access),
 			 (unsigned long long)o->chunk, o->fork ? " fork" : "");
 		break;
+	case FL_SCEN_STRESS:
+		snprintf(extra, sizeof(extra), " devices=%d seed=%llu %gs",
+			 o->ntargets, (unsigned long long)o->seed,
+			 (double)o->duration_ns / 1e9);
+		break;
+	case FL_SCEN_FUZZ:
+		snprintf(extra, sizeof(extra), " devices=%d seed=%llu calls=%llu",
+			 o->ntargets, (unsigned long long)o->seed,
+			 (unsigned long long)o->calls);
+		break;
 	default:
 		snprintf(extra, sizeof(extra), " %s %s%s",
 			 fl_access_name(o->access), fl_order_name(o->order),

@@ -18,6 +18,8 @@ const char *const fl_scen_names[FL_SCEN_NR] = {
 	[FL_SCEN_REVOKE] = "revoke",
 	[FL_SCEN_CHURN] = "churn",
 	[FL_SCEN_FIO] = "fio",
+	[FL_SCEN_STRESS] = "stress",
+	[FL_SCEN_FUZZ] = "fuzz",
 };
 
 static const char *const fl_strat_names[FL_STRAT_NR] = {
@@ -173,9 +175,36 @@ static int fl_set_dur(uint64_t *dst, const char *v, const char *opt,
 #define FL_SETTER(fn) \
 	static int fn(struct fl_opts *o, const char *v, char *why, size_t len)
 
+/* stress and fuzz take several devices: --target repeated, or a list. */
+static bool fl_multi_target(const struct fl_opts *o)
+{
+	return o->scenario == FL_SCEN_STRESS || o->scenario == FL_SCEN_FUZZ;
+}
+
 FL_SETTER(set_target)
 {
-	return fl_set_str(o->target, sizeof(o->target), v, "--target", why, len);
+	const char *p = v, *e;
+	size_t n;
+
+	if (!fl_multi_target(o))
+		return fl_set_str(o->target, sizeof(o->target), v, "--target",
+				  why, len);
+	do {
+		e = strchr(p, ',');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (!n || n >= sizeof(o->targets[0]))
+			return fl_why(why, len,
+				      "--target '%s': empty or too long list element",
+				      v);
+		if (o->ntargets == FL_MAX_TARGETS)
+			return fl_why(why, len, "--target: more than %d targets",
+				      FL_MAX_TARGETS);
+		snprintf(o->targets[o->ntargets++], sizeof(o->targets[0]),
+			 "%.*s", (int)n, p);
+		p = e ? e + 1 : NULL;
+	} while (p);
+	strcpy(o->target, o->targets[0]);
+	return 0;
 }
 
 FL_SETTER(set_strategy)
@@ -471,6 +500,84 @@ FL_SETTER(set_inject_error)
 	return 0;
 }
 
+FL_SETTER(set_ops)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_u64(v, 0, UINT64_MAX, &o->ops, sub, sizeof(sub)))
+		return fl_why(why, len, "--ops: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_calls)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_u64(v, 1, UINT64_MAX, &o->calls, sub, sizeof(sub)))
+		return fl_why(why, len, "--calls: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_op_timeout)
+{
+	if (fl_set_dur(&o->op_timeout_ns, v, "--op-timeout", why, len))
+		return -1;
+	if (o->op_timeout_ns < 1000000000ULL)
+		return fl_why(why, len, "--op-timeout %s is shorter than 1s", v);
+	return 0;
+}
+
+FL_SETTER(set_check)
+{
+	if (fl_set_dur(&o->check_ns, v, "--check-every", why, len))
+		return -1;
+	if (o->check_ns < 10000000ULL)
+		return fl_why(why, len, "--check-every %s is shorter than 10ms",
+			      v);
+	return 0;
+}
+
+FL_SETTER(set_trace)
+{
+	return fl_set_int(&o->trace, v, 1, 100000, "--trace", why, len);
+}
+
+static int fl_set_yna(int *dst, const char *v, const char *opt, char *why,
+		      size_t len)
+{
+	static const char *const names[] = { "no", "yes", "auto" };
+	int i;
+
+	if (fl_set_choice(names, 3, v, &i, opt, why, len))
+		return -1;
+	*dst = i == 2 ? -1 : i;
+	return 0;
+}
+
+FL_SETTER(set_unbind)
+{
+	return fl_set_yna(&o->unbind, v, "--unbind", why, len);
+}
+
+FL_SETTER(set_ring)
+{
+	return fl_set_yna(&o->ring, v, "--ring", why, len);
+}
+
+/* Repeatable: the expressions are joined into one alternation. */
+FL_SETTER(set_expect_warn)
+{
+	size_t n = strlen(o->expect_warn);
+
+	if (!*v)
+		return fl_why(why, len, "--expect-warn needs a non-empty value");
+	if (n + strlen(v) + 3 >= sizeof(o->expect_warn))
+		return fl_why(why, len, "--expect-warn: expressions too long");
+	snprintf(o->expect_warn + n, sizeof(o->expect_warn) - n, "%s(%s)",
+		 n ? "|" : "", v);
+	return 0;
+}
+
 FL_SETTER(set_fio_job)
 {
 	return fl_set_str(o->fio_job, sizeof(o->fio_job), v, "--fio-job", why,
@@ -525,23 +632,25 @@ FL_SETTER(set_progress)
 #define R	FL_S(FL_SCEN_REVOKE)
 #define C	FL_S(FL_SCEN_CHURN)
 #define F	FL_S(FL_SCEN_FIO)
+#define S	FL_S(FL_SCEN_STRESS)
+#define Z	FL_S(FL_SCEN_FUZZ)
 #define A	FL_S_ALL
 
 const struct fl_optdesc fl_optdescs[] = {
 	{ "target", "T", A, "(required)",
-	  "what to map: faultline:/dev/faultlineN, vfio:BDF[/barN], sysfs:BDF/resourceN, anon, thp, hugetlb:2M, hugetlb:1G (BDF may be @faultlineN: the device behind that node)",
+	  "what to map: faultline:/dev/faultlineN, vfio:BDF[/barN], sysfs:BDF/resourceN, anon, thp, hugetlb:2M, hugetlb:1G (BDF may be @faultlineN: the device behind that node); stress and fuzz: faultline devices, repeatable or a comma list",
 	  set_target },
-	{ "strategy", "S", P | T | R | C | F, "default",
-	  "faultline mapping strategy: remap-mmap, remap-fault, insert-page, insert-bulk, insert-around, huge, or default (the module's default_strategy)",
+	{ "strategy", "S", P | T | R | C | F | S, "default (stress: every strategy)",
+	  "faultline mapping strategy: remap-mmap, remap-fault, insert-page, insert-bulk, insert-around, huge, or default (the module's default_strategy); stress: the only strategy its files choose",
 	  set_strategy },
-	{ "max-order", "pte|pmd|pud", P | T | R | C | F, "driver default",
+	{ "max-order", "pte|pmd|pud", P | T | R | C | F | S, "driver default (stress: random)",
 	  "largest entry the huge strategy may insert", set_max_order },
-	{ "window", "PAGES", P | T | R | C | F, "driver default",
+	{ "window", "PAGES", P | T | R | C | F | S, "driver default (stress: random)",
 	  "insert-around window in pages (power of two, 1..512)", set_window },
-	{ "cache", "default|uc|wc|wb", P | T | R | C | F, "default",
+	{ "cache", "default|uc|wc|wb", P | T | R | C | F | S, "default (stress: mostly default)",
 	  "caching attribute of the faultline mapping", set_cache },
 	{ "size", "N", A, "whole device, memory targets 1G; revoke 64M",
-	  "bytes to map (K/M/G/T suffixes)", set_size },
+	  "bytes to map (K/M/G/T suffixes); stress: bytes of each device used", set_size },
 	{ "offset", "N", A, "0", "offset into the target where the mapping starts",
 	  set_offset },
 	{ "threads", "N", A, "1", "worker threads, one per PU", set_threads },
@@ -580,7 +689,7 @@ const struct fl_optdesc fl_optdescs[] = {
 	  set_bs },
 	{ "nt", NULL, T, "off", "non-temporal (streaming) stores for write/copy",
 	  set_nt },
-	{ "duration", "TIME", T | R | F, "1s",
+	{ "duration", "TIME", T | R | F | S, "1s; stress 30s",
 	  "length of one repetition (ns/us/ms/s/m/h)", set_duration },
 	{ "rate", "HZ", R, "100", "revoke/restore cycles per second", set_rate },
 	{ "cycles", "N", R, "duration x rate",
@@ -599,6 +708,28 @@ const struct fl_optdesc fl_optdescs[] = {
 	{ "inject-error", "PPM", A, "unchanged",
 	  "faultline: inserts per million that fail with SIGBUS",
 	  set_inject_error },
+	{ "ops", "N", S, "0 (until --duration)",
+	  "stress: operations per thread (ends the repetition before --duration if reached)",
+	  set_ops },
+	{ "calls", "N", Z, "1000000", "fuzz: calls in all, shared by the threads",
+	  set_calls },
+	{ "op-timeout", "TIME", S | Z, "60s",
+	  "watchdog: an operation (a call) still running after this is a hang",
+	  set_op_timeout },
+	{ "check-every", "TIME", S, "2s",
+	  "stress: quiesce the threads and check the driver's counters this often",
+	  set_check },
+	{ "trace", "N", S, "64",
+	  "stress: operations per thread kept for the failure report", set_trace },
+	{ "unbind", "yes|no|auto", S, "auto",
+	  "stress: unbind and rebind PCI devices while mapped (auto: when --rebind allows)",
+	  set_unbind },
+	{ "ring", "yes|no|auto", S, "auto",
+	  "stress: vring registration, kicks and invalidations (auto: when the driver has the vring engine)",
+	  set_ring },
+	{ "expect-warn", "RE", S | Z, "none",
+	  "kernel-log lines matching this extended regex are findings, not failures (repeatable)",
+	  set_expect_warn },
 	{ "fio-job", "FILE", F, "mmap.fio from the fio job folder",
 	  "fio job file to run", set_fio_job },
 	{ "fio-bin", "PATH", F, "fio on PATH", "fio binary", set_fio_bin },
@@ -642,6 +773,12 @@ void fl_opts_init(struct fl_opts *o)
 	o->inject_error_ppm = -1;
 	o->rebind = -1;
 	o->progress = -1;
+	o->op_timeout_ns = 60000000000ULL;
+	o->check_ns = 2000000000ULL;
+	o->trace = 64;
+	o->unbind = -1;
+	o->ring = -1;
+	o->calls = 1000000;
 }
 
 static const struct fl_optdesc *fl_opt_find(const char *name, size_t nlen,
@@ -707,6 +844,15 @@ int fl_opts_parse(struct fl_opts *o, int argc, char **argv, bool lenient,
 		if (d->set(o, val, why, len))
 			return -1;
 		o->given |= 1ULL << idx;
+	}
+	/* stress and fuzz: one long repetition unless asked otherwise. */
+	if (o->scenario == FL_SCEN_STRESS || o->scenario == FL_SCEN_FUZZ) {
+		if (!fl_opts_given(o, "reps"))
+			o->reps = 1;
+		if (!fl_opts_given(o, "warmup"))
+			o->warmup = 0;
+		if (!fl_opts_given(o, "duration"))
+			o->duration_ns = 30000000000ULL;
 	}
 	return 0;
 }

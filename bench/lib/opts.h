@@ -24,6 +24,8 @@ enum fl_scen_id {
 	FL_SCEN_REVOKE,
 	FL_SCEN_CHURN,
 	FL_SCEN_FIO,
+	FL_SCEN_STRESS,
+	FL_SCEN_FUZZ,
 	FL_SCEN_NR,
 };
 
@@ -35,9 +37,15 @@ enum fl_order { FL_ORD_SEQ, FL_ORD_INTERLEAVED, FL_ORD_RANDOM };
 enum fl_op { FL_OP_READ, FL_OP_WRITE, FL_OP_COPY };
 enum fl_pattern { FL_PAT_SEQ, FL_PAT_RANDOM };
 
+/* Devices one stress or fuzz case may use (--target repeated or a list). */
+#define FL_MAX_TARGETS		8
+
 struct fl_opts {
 	enum fl_scen_id scenario;
-	char target[256];
+	char target[256];		/* the (first) target */
+	/* stress, fuzz: every target given, in order (target[] is the first) */
+	char targets[FL_MAX_TARGETS][256];
+	int ntargets;
 	char strategy[32];		/* name, or "" for the default */
 	int max_order;			/* -1: driver default */
 	int window;			/* 0: driver default */
@@ -74,6 +82,15 @@ struct fl_opts {
 	/* faultline fault injection */
 	int64_t inject_delay_ns;	/* -1: leave as is */
 	int64_t inject_error_ppm;	/* -1: leave as is */
+	/* stress, fuzz */
+	uint64_t ops;			/* stress: operations per thread, 0: --duration */
+	uint64_t calls;			/* fuzz: calls in all */
+	uint64_t op_timeout_ns;		/* watchdog deadline of one operation */
+	uint64_t check_ns;		/* stress: counter checkpoint interval */
+	int trace;			/* stress: operations kept per thread */
+	int unbind;			/* stress: -1 auto, 0 no, 1 yes */
+	int ring;			/* stress: -1 auto, 0 no, 1 yes */
+	char expect_warn[512];		/* extra kernel-log findings (ERE) */
 	/* fio */
 	char fio_job[256];
 	char fio_bin[256];
