@@ -148,11 +148,13 @@ struct fl_scenario {
 	void (*thread_fini)(struct fl_thread *t);
 	void (*cleanup)(struct fl_case *c);
 	void (*json)(struct fl_case *c, struct fl_json *j);
+	/* Optional: --list, what the scenario can do on this machine. */
+	void (*list)(FILE *f);
 };
 
 extern const struct fl_scenario fl_scen_populate, fl_scen_tput,
 	fl_scen_revoke, fl_scen_churn, fl_scen_fio, fl_scen_stress,
-	fl_scen_fuzz;
+	fl_scen_fuzz, fl_scen_vring;
 const struct fl_scenario *fl_scenario_get(enum fl_scen_id id);
 
 /* ------------------------------------------------------------ case state */
@@ -262,6 +264,9 @@ int fl_run_case(struct fl_case *c, const struct fl_opts *o,
 void fl_case_free(struct fl_case *c);
 /* Human name of the case: "populate faultline0 huge 4G T2 write". */
 void fl_case_name(const struct fl_opts *o, char *buf, size_t len);
+/* vring's part of the case name and its params (scenarios/vring.c). */
+void fl_vring_case_name(const struct fl_opts *o, char *buf, size_t len);
+void fl_vring_params_json(struct fl_json *j, const struct fl_opts *o);
 
 /* ------------------------------------------------------------- reporting */
 

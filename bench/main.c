@@ -30,6 +30,7 @@ const struct fl_scenario *fl_scenario_get(enum fl_scen_id id)
 		[FL_SCEN_FIO] = &fl_scen_fio,
 		[FL_SCEN_STRESS] = &fl_scen_stress,
 		[FL_SCEN_FUZZ] = &fl_scen_fuzz,
+		[FL_SCEN_VRING] = &fl_scen_vring,
 	};
 
 	return all[id];
@@ -105,6 +106,9 @@ void fl_list(FILE *f)
 	}
 	if (fd >= 0)
 		close(fd);
+	for (i = 0; i < FL_SCEN_NR; i++)
+		if (fl_scenario_get((enum fl_scen_id)i)->list)
+			fl_scenario_get((enum fl_scen_id)i)->list(f);
 }
 
 /*
@@ -224,7 +228,7 @@ int main(int argc, char **argv)
 		return ret;
 	}
 	if (fl_scen_parse(argv[1], &id)) {
-		fl_err("unknown scenario '%s' (scenarios: populate, tput, revoke, churn, fio, stress, fuzz; or matrix FILE; see flbench --help)",
+		fl_err("unknown scenario '%s' (scenarios: populate, tput, revoke, churn, fio, stress, fuzz, vring; or matrix FILE; see flbench --help)",
 		       argv[1]);
 		fl_topo_free(topo);
 		return 2;

@@ -26,7 +26,9 @@ static const char *fl_better_name(enum fl_better b)
 static const char *fl_case_variant(const struct fl_case *c, const struct fl_opts *o,
 				   char *buf, size_t len)
 {
-	if (c && c->tgt.ops && !strcmp(c->tgt.ops->kind, "faultline"))
+	if (o->scenario == FL_SCEN_VRING)
+		snprintf(buf, len, "%s", fl_vring_mode_name(o->vring_mode));
+	else if (c && c->tgt.ops && !strcmp(c->tgt.ops->kind, "faultline"))
 		snprintf(buf, len, "%s", fl_strategy_name(c->tgt.strategy));
 	else if (!strncmp(o->target, "faultline:", 10))
 		snprintf(buf, len, "%s", o->strategy[0] ? o->strategy : "default");
@@ -123,6 +125,8 @@ static void fl_params_json(struct fl_json *j, const struct fl_opts *o,
 	fl_json_str(j, "label", o->label[0] ? o->label : NULL);
 	if (o->scenario == FL_SCEN_STRESS || o->scenario == FL_SCEN_FUZZ)
 		fl_stress_params_json(j, o);
+	if (o->scenario == FL_SCEN_VRING)
+		fl_vring_params_json(j, o);
 	fl_json_obj_end(j);
 }
 

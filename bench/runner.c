@@ -339,6 +339,9 @@ void fl_case_name(const struct fl_opts *o, char *buf, size_t len)
 			 o->ntargets, (unsigned long long)o->seed,
 			 (unsigned long long)o->calls);
 		break;
+	case FL_SCEN_VRING:
+		fl_vring_case_name(o, extra, sizeof(extra));
+		break;
 	default:
 		snprintf(extra, sizeof(extra), " %s %s%s",
 			 fl_access_name(o->access), fl_order_name(o->order),

@@ -10,6 +10,7 @@
 #include "common.h"
 #include "faultline.h"
 #include "opts.h"
+#include "ring.h"
 #include "units.h"
 
 const char *const fl_scen_names[FL_SCEN_NR] = {
@@ -20,6 +21,7 @@ const char *const fl_scen_names[FL_SCEN_NR] = {
 	[FL_SCEN_FIO] = "fio",
 	[FL_SCEN_STRESS] = "stress",
 	[FL_SCEN_FUZZ] = "fuzz",
+	[FL_SCEN_VRING] = "vring",
 };
 
 static const char *const fl_strat_names[FL_STRAT_NR] = {
@@ -42,6 +44,18 @@ static const char *const fl_access_names[] = { "read", "write" };
 static const char *const fl_order_names[] = { "seq", "interleaved", "random" };
 static const char *const fl_op_names[] = { "read", "write", "copy" };
 static const char *const fl_pattern_names[] = { "seq", "random" };
+static const char *const fl_kick_names[FL_KICK_NR] = {
+	[FL_KICK_IOCTL] = "ioctl",
+	[FL_KICK_EVENTFD] = "eventfd",
+	[FL_KICK_IO_URING] = "io_uring",
+};
+static const char *const fl_vring_mode_names[FL_VRING_MODE_IO_URING + 1] = {
+	[FL_VRING_UACCESS] = "uaccess",
+	[FL_VRING_UACCESS_BATCHED] = "uaccess-batched",
+	[FL_VRING_KMAP] = "kmap",
+	[FL_VRING_MODE_IO_URING] = "io_uring",
+};
+static const char *const fl_dir_names[] = { "tx", "rx" };
 
 static int fl_lookup(const char *const *names, size_t n, const char *s)
 {
@@ -101,6 +115,17 @@ const char *fl_op_name(enum fl_op o)
 const char *fl_pattern_name(enum fl_pattern p)
 {
 	return fl_pattern_names[p];
+}
+
+const char *fl_kick_name(enum fl_kick k)
+{
+	return k < FL_KICK_NR ? fl_kick_names[k] : "unknown";
+}
+
+const char *fl_vring_mode_name(int m)
+{
+	return m >= 0 && m <= FL_VRING_MODE_IO_URING ? fl_vring_mode_names[m] :
+	       "unknown";
 }
 
 /* A choice among @names, with the list in the message when wrong. */
@@ -627,6 +652,105 @@ FL_SETTER(set_progress)
 	return 0;
 }
 
+FL_SETTER(set_vring_mode)
+{
+	return fl_set_choice(fl_vring_mode_names, FL_VRING_MODE_IO_URING + 1, v,
+			     &o->vring_mode, "--mode", why, len);
+}
+
+FL_SETTER(set_kick)
+{
+	int i;
+
+	if (fl_set_choice(fl_kick_names, FL_KICK_NR, v, &i, "--kick", why, len))
+		return -1;
+	o->kick = (enum fl_kick)i;
+	return 0;
+}
+
+FL_SETTER(set_ring_mem)
+{
+	return fl_set_str(o->ring_mem, sizeof(o->ring_mem), v, "--ring-mem",
+			  why, len);
+}
+
+FL_SETTER(set_ring_size)
+{
+	int n;
+
+	if (fl_set_int(&n, v, 1, FL_VRING_NUM_MAX, "--ring-size", why, len))
+		return -1;
+	if (n & (n - 1))
+		return fl_why(why, len, "--ring-size %s is not a power of two", v);
+	o->ring_size = (uint32_t)n;
+	return 0;
+}
+
+FL_SETTER(set_batch)
+{
+	int n;
+
+	if (fl_set_int(&n, v, 1, FL_VRING_BATCH_MAX, "--batch", why, len))
+		return -1;
+	o->batch = (uint32_t)n;
+	return 0;
+}
+
+FL_SETTER(set_payload)
+{
+	uint64_t n;
+
+	if (fl_set_size(&n, v, 0, "--payload", why, len))
+		return -1;
+	if (n > FL_RING_PAYLOAD_MAX)
+		return fl_why(why, len, "--payload %s exceeds 1M", v);
+	o->payload = (uint32_t)n;
+	return 0;
+}
+
+FL_SETTER(set_dir)
+{
+	int i;
+
+	if (fl_set_choice(fl_dir_names, 2, v, &i, "--dir", why, len))
+		return -1;
+	o->rx = i == 1;
+	return 0;
+}
+
+FL_SETTER(set_inval_rate)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_double(v, 0, 1e6, &o->inval_rate, sub, sizeof(sub)))
+		return fl_why(why, len, "--inval-rate: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_inval_kind)
+{
+	return fl_set_choice(fl_inval_names, FL_INVAL_NR, v, &o->inval_kind,
+			     "--inval-kind", why, len);
+}
+
+FL_SETTER(set_pings)
+{
+	char sub[FL_WHY_LEN];
+
+	if (fl_parse_u64(v, 0, 100000000, &o->pings, sub, sizeof(sub)))
+		return fl_why(why, len, "--pings: %s", sub);
+	return 0;
+}
+
+FL_SETTER(set_watchdog)
+{
+	if (fl_set_dur(&o->watchdog_ns, v, "--watchdog", why, len))
+		return -1;
+	if (o->watchdog_ns < 10000000ULL)
+		return fl_why(why, len, "--watchdog %s is shorter than 10ms", v);
+	return 0;
+}
+
 #define P	FL_S(FL_SCEN_POPULATE)
 #define T	FL_S(FL_SCEN_TPUT)
 #define R	FL_S(FL_SCEN_REVOKE)
@@ -634,6 +758,7 @@ FL_SETTER(set_progress)
 #define F	FL_S(FL_SCEN_FIO)
 #define S	FL_S(FL_SCEN_STRESS)
 #define Z	FL_S(FL_SCEN_FUZZ)
+#define V	FL_S(FL_SCEN_VRING)
 #define A	FL_S_ALL
 
 const struct fl_optdesc fl_optdescs[] = {
@@ -689,7 +814,7 @@ const struct fl_optdesc fl_optdescs[] = {
 	  set_bs },
 	{ "nt", NULL, T, "off", "non-temporal (streaming) stores for write/copy",
 	  set_nt },
-	{ "duration", "TIME", T | R | F | S, "1s; stress 30s",
+	{ "duration", "TIME", T | R | F | S | V, "1s; stress 30s",
 	  "length of one repetition (ns/us/ms/s/m/h)", set_duration },
 	{ "rate", "HZ", R, "100", "revoke/restore cycles per second", set_rate },
 	{ "cycles", "N", R, "duration x rate",
@@ -730,6 +855,39 @@ const struct fl_optdesc fl_optdescs[] = {
 	{ "expect-warn", "RE", S | Z, "none",
 	  "kernel-log lines matching this extended regex are findings, not failures (repeatable)",
 	  set_expect_warn },
+	{ "mode", "M", V, "uaccess",
+	  "vring access mode: uaccess, uaccess-batched, kmap (the driver's ring engine), or io_uring (the peer: IORING_OP_NOP round trips on io_uring's own rings, no driver)",
+	  set_vring_mode },
+	{ "kick", "ioctl|eventfd|io_uring", V, "ioctl",
+	  "vring kick: FL_IOC_VRING_PROCESS in the caller's context, an eventfd write to the ring's kthread, or that write submitted through io_uring",
+	  set_kick },
+	{ "ring-mem", "T", V, "anon",
+	  "vring: memory the rings and buffers live in, a target spec: anon, thp, hugetlb:2M, hugetlb:1G, faultline:/dev/faultlineN",
+	  set_ring_mem },
+	{ "ring-size", "N", V, "256",
+	  "vring entries per ring (power of two, 1..32768; io_uring: submission queue entries)",
+	  set_ring_size },
+	{ "batch", "N", V, "32",
+	  "vring: descriptors posted per kick and processed per driver batch (1..1024, at most --ring-size); io_uring: NOPs per submission",
+	  set_batch },
+	{ "payload", "N", V, "64",
+	  "vring: payload bytes after each buffer's 16-byte header (0..1M)",
+	  set_payload },
+	{ "dir", "tx|rx", V, "tx",
+	  "vring direction: tx (the device reads the buffers) or rx (the device writes them)",
+	  set_dir },
+	{ "inval-rate", "HZ", V, "0",
+	  "vring: MMU-notifier invalidations of ring memory per second (0: none)",
+	  set_inval_rate },
+	{ "inval-kind", "mprotect|dontneed|mremap|thp", V, "mprotect",
+	  "vring: how ring memory is invalidated: PROT_EXEC flips, MADV_DONTNEED and rewrite, mremap of a copy onto it, THP split and MADV_COLLAPSE",
+	  set_inval_kind },
+	{ "pings", "N", V, "1000",
+	  "vring: single-descriptor round trips per ring per repetition, after the throughput phase (rtt_ns)",
+	  set_pings },
+	{ "watchdog", "TIME", V, "10s",
+	  "vring: a posted descriptor not consumed within this is a stale read (the case fails)",
+	  set_watchdog },
 	{ "fio-job", "FILE", F, "mmap.fio from the fio job folder",
 	  "fio job file to run", set_fio_job },
 	{ "fio-bin", "PATH", F, "fio on PATH", "fio binary", set_fio_bin },
@@ -779,6 +937,14 @@ void fl_opts_init(struct fl_opts *o)
 	o->unbind = -1;
 	o->ring = -1;
 	o->calls = 1000000;
+	o->vring_mode = FL_VRING_UACCESS;
+	o->kick = FL_KICK_IOCTL;
+	strcpy(o->ring_mem, "anon");
+	o->ring_size = 256;
+	o->batch = 32;
+	o->payload = 64;
+	o->pings = 1000;
+	o->watchdog_ns = 10000000000ULL;
 }
 
 static const struct fl_optdesc *fl_opt_find(const char *name, size_t nlen,
@@ -886,6 +1052,10 @@ int fl_opts_check(const struct fl_opts *o, char *why, size_t len)
 		return fl_why(why, len,
 			      "--hold is not shorter than one cycle at --rate %g",
 			      o->rate);
+	if (o->scenario == FL_SCEN_VRING && o->batch > o->ring_size)
+		return fl_why(why, len,
+			      "--batch %u is larger than --ring-size %u",
+			      o->batch, o->ring_size);
 	if (o->threads > 1 && o->size && o->size / FL_PAGE_SIZE < (uint64_t)o->threads)
 		return fl_why(why, len,
 			      "--size gives fewer pages than --threads");

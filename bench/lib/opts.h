@@ -26,6 +26,7 @@ enum fl_scen_id {
 	FL_SCEN_FIO,
 	FL_SCEN_STRESS,
 	FL_SCEN_FUZZ,
+	FL_SCEN_VRING,
 	FL_SCEN_NR,
 };
 
@@ -36,6 +37,10 @@ enum fl_access { FL_ACC_READ, FL_ACC_WRITE };
 enum fl_order { FL_ORD_SEQ, FL_ORD_INTERLEAVED, FL_ORD_RANDOM };
 enum fl_op { FL_OP_READ, FL_OP_WRITE, FL_OP_COPY };
 enum fl_pattern { FL_PAT_SEQ, FL_PAT_RANDOM };
+/* vring: how the producer kicks the ring engine (--kick). */
+enum fl_kick { FL_KICK_IOCTL, FL_KICK_EVENTFD, FL_KICK_IO_URING, FL_KICK_NR };
+/* vring --mode: enum fl_vring_mode of include/faultline.h, or the peer. */
+#define FL_VRING_MODE_IO_URING	FL_VRING_MODE_NR
 
 /* Devices one stress or fuzz case may use (--target repeated or a list). */
 #define FL_MAX_TARGETS		8
@@ -91,6 +96,18 @@ struct fl_opts {
 	int unbind;			/* stress: -1 auto, 0 no, 1 yes */
 	int ring;			/* stress: -1 auto, 0 no, 1 yes */
 	char expect_warn[512];		/* extra kernel-log findings (ERE) */
+	/* vring */
+	int vring_mode;			/* enum fl_vring_mode or FL_VRING_MODE_IO_URING */
+	enum fl_kick kick;
+	char ring_mem[256];		/* target spec of the rings' memory */
+	uint32_t ring_size;		/* entries */
+	uint32_t batch;			/* descriptors per kick */
+	uint32_t payload;		/* bytes after each buffer's header */
+	bool rx;			/* the device writes the buffers */
+	double inval_rate;		/* invalidations per second, 0: none */
+	int inval_kind;			/* enum fl_inval_kind (ring.h) */
+	uint64_t pings;			/* round trips per repetition per ring */
+	uint64_t watchdog_ns;		/* longest wait for a used entry */
 	/* fio */
 	char fio_job[256];
 	char fio_bin[256];
@@ -135,6 +152,8 @@ const char *fl_access_name(enum fl_access a);
 const char *fl_order_name(enum fl_order o);
 const char *fl_op_name(enum fl_op o);
 const char *fl_pattern_name(enum fl_pattern p);
+const char *fl_kick_name(enum fl_kick k);
+const char *fl_vring_mode_name(int m);
 
 /* The strategy vocabulary of include/faultline.h. */
 int fl_strategy_parse(const char *s);		/* FL_STRAT_* or -1 */
