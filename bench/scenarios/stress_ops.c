@@ -1,0 +1,1328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stress_ops.c - the operations of flbench stress and what each result
+ * may be.  Every call's result is compared with what CONFIG.md documents
+ * for the state the harness knows (a strategy change on a mapped file is
+ * EBUSY, a stale file after an unbind ENODEV, growing a PFNMAP mapping
+ * EFAULT, ...); a SIGBUS is allowed only while the device is revoked or
+ * removed, a SIGSEGV only for a write to a read-only mapping; every page
+ * read is checked (stress_check.c).
+ *
+ * An operation whose slot is not in the state it needs (no mapping to
+ * unmap, a hole to punch in one page) is a skip, recorded as such: the
+ * schedule never depends on results, so a seed replays.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "stress.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+
+/* An operation's outcome, besides failing the run. */
+enum { FL_SOK = 0, FL_SSKIP = 1 };
+
+
+/* -------------------------------------------------------------- signals */
+
+/*
+ * SIGBUS and SIGSEGV inside an access run return to it by siglongjmp;
+ * elsewhere they take their default action (the run dies, its report is
+ * the core and the kernel log).
+ */
+static void fl_son_signal(int sig, siginfo_t *si, void *uc)
+{
+	struct fl_sthr *me = fl_sself;
+
+	(void)uc;
+	if (me && me->jb_armed) {
+		me->jb_armed = 0;
+		me->sig = sig;
+		me->sig_addr = si->si_addr;
+		me->sig_code = si->si_code;
+		siglongjmp(me->jb, 1);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void fl_ssignals_install(struct fl_stress *st)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = fl_son_signal;
+	/* NODEFER: the handler is left by siglongjmp, the mask not restored. */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &st->old_bus);
+	sigaction(SIGSEGV, &sa, &st->old_segv);
+}
+
+void fl_ssignals_restore(struct fl_stress *st)
+{
+	sigaction(SIGBUS, &st->old_bus, NULL);
+	sigaction(SIGSEGV, &st->old_segv, NULL);
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* Find the node of the device labelled @label (after a rebind). */
+static int fl_sfind_node(const char *label, char *path, size_t len)
+{
+	char p[96], buf[64];
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		snprintf(p, sizeof(p), "/sys/class/misc/faultline%d/label", i);
+		if (fl_read_file(p, buf, sizeof(buf)))
+			continue;
+		if (!strcmp(buf, label)) {
+			snprintf(path, len, "/dev/faultline%d", i);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int fl_sdev_open(struct fl_stress *st, int d, int *inc, char *why,
+		 size_t len)
+{
+	struct fl_sdev *dv = &st->dev[d];
+	int fd, e;
+
+	pthread_rwlock_rdlock(&dv->open_lock);
+	*inc = atomic_load(&st->sh[d].inc);
+	fd = open(dv->path, O_RDWR | O_CLOEXEC);
+	e = errno;
+	pthread_rwlock_unlock(&dv->open_lock);
+	if (fd < 0)
+		return fl_sys(why, len, e, "open", "%s", dv->path);
+	return fd;
+}
+
+static bool fl_sstale(struct fl_stress *st, int d, int inc)
+{
+	return inc <= atomic_load(&st->sh[d].dead_inc);
+}
+
+static int fl_sget_strategy(int fd, struct fl_strategy *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	return ioctl(fd, FL_IOC_GET_STRATEGY, s);
+}
+
+static void fl_sclose_fd(struct fl_stress *st, struct fl_sthr *me,
+			 struct fl_sslot *sl)
+{
+	fl_sring_free(st, me, sl);
+	if (sl->fd >= 0)
+		close(sl->fd);
+	sl->fd = -1;
+	sl->m_via_fd = false;
+}
+
+/*
+ * Give the slot a live file of device @d: reopen after an unbind or for
+ * another device.  Returns 0, or -1 (the run failed).
+ */
+static int fl_sslot_file(struct fl_stress *st, struct fl_sthr *me,
+			 struct fl_sslot *sl, int d)
+{
+	char why[FL_WHY_LEN];
+
+	if (sl->fd >= 0 && sl->fd_dev == d && !fl_sstale(st, d, sl->fd_inc))
+		return 0;
+	fl_sclose_fd(st, me, sl);
+	sl->fd = fl_sdev_open(st, d, &sl->fd_inc, why, sizeof(why));
+	if (sl->fd < 0) {
+		fl_stress_fail(st, me, "%s", why);
+		return -1;
+	}
+	sl->fd_dev = d;
+	if (fl_sget_strategy(sl->fd, &sl->cfg)) {
+		/* The device may have gone in between. */
+		if (errno == ENODEV && fl_sstale(st, d, sl->fd_inc))
+			return 0;
+		fl_stress_fail(st, me, "ioctl(%s, FL_IOC_GET_STRATEGY): %s",
+			       st->dev[d].path, fl_errno_name(errno));
+		return -1;
+	}
+	fl_strace_note(me, "opened %s", st->dev[d].path);
+	return 0;
+}
+
+/* A call on a file of a removed device: ENODEV is the documented answer. */
+static int fl_sexpect_enodev(struct fl_stress *st, struct fl_sthr *me,
+			     struct fl_sslot *sl, int ret, int err,
+			     const char *call)
+{
+	if (ret == -1 && err == ENODEV) {
+		fl_strace_note(me, "%s on a removed device: ENODEV", call);
+		fl_sclose_fd(st, me, sl);
+		return FL_SOK;
+	}
+	fl_stress_fail(st, me, "%s on a file of a removed device: %s, CONFIG.md documents ENODEV",
+		       call, ret ? fl_errno_name(err) : "success");
+	return -1;
+}
+
+/* ------------------------------------------------------------- mappings */
+
+static enum fl_cache_mode fl_sresolve_cache(const struct fl_sdev *dv,
+					    unsigned int cache)
+{
+	return cache == FL_CACHE_DEFAULT ? dv->info.default_cache : cache;
+}
+
+/*
+ * An address for @len bytes at device offset @off placed as @mode asks:
+ * reserve address space (PROT_NONE) and return the place inside it; the
+ * caller maps there with MAP_FIXED and gives back the rest with
+ * fl_strim().  @res/@rlen describe the reservation.
+ */
+static char *fl_splace(uint64_t off, uint64_t len, unsigned int mode,
+		       uint64_t misalign, char **res, uint64_t *rlen)
+{
+	uint64_t span = len + FL_GIB + 4 * FL_MIB, r, t;
+	void *p;
+
+	p = mmap(NULL, span, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	*res = p;
+	*rlen = span;
+	r = (uint64_t)(uintptr_t)p;
+	/* The offset within 1 GiB the address must have. */
+	t = off % FL_GIB;
+	if (mode == FL_SADDR_PMD)
+		t += 2 * FL_MIB;	/* same in the 2 MiB unit, not in 1 GiB */
+	else if (mode == FL_SADDR_MISALIGNED)
+		t += misalign * FL_PAGE_SIZE;
+	return (char *)(uintptr_t)(r + (t + FL_GIB - r % FL_GIB) % FL_GIB);
+}
+
+/* Give back the reservation around [@a, @a + @len). */
+static void fl_strim(char *res, uint64_t rlen, char *a, uint64_t len)
+{
+	char *end = res + rlen;
+
+	if (a > res)
+		munmap(res, (size_t)(a - res));
+	if (a + len < end)
+		munmap(a + len, (size_t)(end - (a + len)));
+}
+
+static void fl_smode_put(struct fl_stress *st, int d, unsigned int mode)
+{
+	atomic_fetch_sub(&st->sh[d].mode_users[mode], 1);
+}
+
+/* May an mmap() in @mode get EBUSY: another mode mapped, or a fork child's copies? */
+static bool fl_sebusy_ok(struct fl_stress *st, int d, unsigned int mode,
+			 uint64_t fork_gen0)
+{
+	unsigned int m;
+
+	if (atomic_load(&st->children) ||
+	    atomic_load(&st->fork_gen) != fork_gen0)
+		return true;
+	for (m = 0; m < FL_CACHE_NR; m++)
+		if (m != mode && atomic_load(&st->sh[d].mode_users[m]))
+			return true;
+	return false;
+}
+
+static void fl_sunmap_all(struct fl_stress *st, struct fl_sthr *me,
+			  struct fl_sslot *sl)
+{
+	int i;
+
+	for (i = 0; i < sl->npieces; i++)
+		if (munmap(sl->piece[i].addr, sl->piece[i].len))
+			fl_stress_fail(st, me, "munmap(%p, 0x%llx): %s",
+				       (void *)sl->piece[i].addr,
+				       (unsigned long long)sl->piece[i].len,
+				       fl_errno_name(errno));
+	if (sl->npieces)
+		fl_smode_put(st, sl->m_dev, sl->m_cache);
+	sl->npieces = 0;
+	sl->m_via_fd = false;
+}
+
+void fl_sslot_release(struct fl_stress *st, struct fl_sthr *me,
+		      struct fl_sslot *sl)
+{
+	fl_sunmap_all(st, me, sl);
+	fl_sclose_fd(st, me, sl);
+}
+
+static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
+		       struct fl_sslot *sl, const struct fl_sop_args *op)
+{
+	struct fl_sdev *dv = &st->dev[op->dev];
+	int prot = PROT_READ | (op->prot_ro ? 0 : PROT_WRITE), err, inc;
+	uint64_t rlen = 0, fork_gen0;
+	char *res = NULL, *a, *m;
+	unsigned int mode;
+
+	fl_sunmap_all(st, me, sl);
+	if (fl_sslot_file(st, me, sl, op->dev))
+		return -1;
+	if (fl_sstale(st, op->dev, sl->fd_inc)) {
+		m = mmap(NULL, FL_PAGE_SIZE, prot, MAP_SHARED, sl->fd, 0);
+		err = errno;
+		if (m != MAP_FAILED)
+			munmap(m, FL_PAGE_SIZE);
+		return fl_sexpect_enodev(st, me, sl, m == MAP_FAILED ? -1 : 0,
+					 err, "mmap");
+	}
+	mode = fl_sresolve_cache(dv, sl->cfg.cache);
+	inc = sl->fd_inc;
+	fork_gen0 = atomic_load(&st->fork_gen);
+	atomic_fetch_add(&st->sh[op->dev].mode_users[mode], 1);
+	if (op->addr_mode == FL_SADDR_KERNEL) {
+		m = mmap(NULL, op->len, prot, MAP_SHARED, sl->fd, (off_t)op->off);
+	} else {
+		a = fl_splace(op->off, op->len, op->addr_mode, op->misalign,
+			      &res, &rlen);
+		if (!a) {
+			fl_smode_put(st, op->dev, mode);
+			fl_stress_fail(st, me, "mmap: reserving 0x%llx bytes of address space: %s",
+				       (unsigned long long)(op->len + FL_GIB),
+				       fl_errno_name(errno));
+			return -1;
+		}
+		m = mmap(a, op->len, prot, MAP_SHARED | MAP_FIXED, sl->fd,
+			 (off_t)op->off);
+	}
+	err = errno;
+	if (res)
+		fl_strim(res, rlen, m == MAP_FAILED ? res + rlen : m,
+			 m == MAP_FAILED ? 0 : op->len);
+	if (m == MAP_FAILED) {
+		fl_smode_put(st, op->dev, mode);
+		if (err == EBUSY && fl_sebusy_ok(st, op->dev, mode, fork_gen0)) {
+			fl_strace_note(me, "EBUSY: another caching mode is mapped");
+			me->cur->err = err;
+			return FL_SOK;
+		}
+		if (err == ENODEV && fl_sstale(st, op->dev, inc))
+			return fl_sexpect_enodev(st, me, sl, -1, err, "mmap");
+		fl_stress_fail(st, me, "mmap(%s, off 0x%llx, len 0x%llx, %s, strategy %s, cache %s): %s, which CONFIG.md does not document here",
+			       dv->path, (unsigned long long)op->off,
+			       (unsigned long long)op->len,
+			       fl_saddr_name(op->addr_mode),
+			       fl_strategy_name(sl->cfg.strategy),
+			       fl_cache_name(mode), fl_errno_name(err));
+		return -1;
+	}
+	sl->npieces = 1;
+	sl->piece[0] = (struct fl_spiece){ .addr = m, .off = op->off,
+					   .len = op->len };
+	sl->m_dev = op->dev;
+	sl->m_inc = inc;
+	sl->m_via_fd = true;
+	sl->m_ro = op->prot_ro;
+	sl->m_strategy = sl->cfg.strategy;
+	sl->m_cache = mode;
+	sl->m_window = sl->cfg.window;
+	sl->m_max_order = sl->cfg.max_order;
+	fl_stally_add(me, op->dev, inc, sl->m_strategy, FL_ST_MMAP, 1);
+	if (sl->m_strategy == FL_STRAT_REMAP_MMAP)
+		fl_stally_add(me, op->dev, inc, sl->m_strategy, FL_ST_FILL,
+			      op->len / FL_PAGE_SIZE);
+	if (sl->m_strategy == FL_STRAT_REMAP_FAULT && !st->remap_fault_used) {
+		st->remap_fault_used = true;
+		fl_klog_expect_remap_fault(&st->klog);
+	}
+	fl_strace_note(me, "at %p, %s", (void *)m,
+		       fl_strategy_name(sl->m_strategy));
+	return FL_SOK;
+}
+
+/* ------------------------------------------------------------- accesses */
+
+enum { FL_SACC_CHECK = 1, FL_SACC_WRITE = 2 };
+
+/* One run of accesses to pages of a mapping (a piece or a shared one). */
+struct fl_saccess {
+	char *base;			/* mapping */
+	uint64_t off;			/* device offset of base */
+	uint64_t vma_pages;		/* for the fill bound */
+	int dev, inc;
+	unsigned int strategy, window, max_order;
+	const uint64_t *pages;		/* page indices from base */
+	uint64_t n;
+	unsigned int mode;		/* FL_SACC_* */
+	uint32_t gen;			/* written */
+	bool child;			/* tallies go to the child's page */
+	/* out */
+	uint64_t done, written, touches, sigbus;
+	int sig;
+	void *sig_addr;
+	bool bad;
+	char why[FL_WHY_LEN];
+};
+
+/* The generation word the harness keeps for a device page, NULL if not ours. */
+static uint32_t *fl_sgen(struct fl_stress *st, struct fl_sthr *me, int d,
+			 uint64_t page)
+{
+	const struct fl_slayout *l = &st->dev[d].lay;
+	uint64_t lp = l->lane / FL_PAGE_SIZE, first = (uint64_t)me->tid * lp;
+	uint64_t sp = l->shared_off / FL_PAGE_SIZE, T = (uint64_t)st->c->nthreads;
+
+	if (me->tid < 0)
+		return NULL;
+	if (page >= first && page < first + lp)
+		return &me->shadow[d][page - first];
+	if (l->shared_len && page >= sp &&
+	    page < sp + l->shared_len / FL_PAGE_SIZE &&
+	    (page - sp) % T == (uint64_t)me->tid)
+		return &me->shadow_sh[d][(page - sp) / T];
+	return NULL;
+}
+
+/*
+ * Run the accesses; stops at the first signal or bad page.  Returns 0
+ * with the outcome in @a (the caller judges a signal).
+ */
+static void fl_saccess_run(struct fl_stress *st, struct fl_sthr *me,
+			   struct fl_saccess *a)
+{
+	volatile uint64_t i = 0;
+	uint64_t fill = fl_sfill_pages(a->strategy, a->vma_pages, a->window,
+				       a->max_order);
+	uint64_t page, w0, w1;
+	uint32_t *g;
+	char *p;
+
+	a->done = a->written = a->touches = a->sigbus = 0;
+	a->sig = 0;
+	a->bad = false;
+	if (sigsetjmp(me->jb, 0)) {
+		a->sig = me->sig;
+		a->sig_addr = me->sig_addr;
+		if (a->sig == SIGBUS) {
+			a->sigbus++;
+			if (!a->child)
+				fl_stally_add(me, a->dev, a->inc, a->strategy,
+					      FL_ST_SIGBUS, 1);
+		}
+		goto out;
+	}
+	for (; i < a->n; i++) {
+		page = (a->off / FL_PAGE_SIZE) + a->pages[i];
+		p = a->base + a->pages[i] * FL_PAGE_SIZE;
+		g = fl_sgen(st, me, a->dev, page);
+		a->touches++;
+		if (!a->child) {
+			fl_stally_add(me, a->dev, a->inc, a->strategy,
+				      FL_ST_TOUCH, 1);
+			fl_stally_add(me, a->dev, a->inc, a->strategy,
+				      FL_ST_FILL, fill);
+		}
+		me->jb_armed = 1;
+		if (a->mode & FL_SACC_CHECK) {
+			w0 = fl_load(p);
+			w1 = fl_load(p + 8);
+			me->jb_armed = 0;
+			if (fl_spat_check(st->dev[a->dev].tag, page,
+					  g ? *g : 0, w0, w1, a->why,
+					  sizeof(a->why))) {
+				a->bad = true;
+				goto out;
+			}
+		}
+		if ((a->mode & FL_SACC_WRITE) && g) {
+			w0 = fl_spat_w0(st->dev[a->dev].tag, page);
+			me->jb_armed = 1;
+			fl_store(p, w0);
+			fl_store(p + 8, fl_spat_w1(w0, a->gen));
+			me->jb_armed = 0;
+			*g = a->gen;
+			a->written++;
+		}
+		me->jb_armed = 0;
+		a->done++;
+	}
+out:
+	me->jb_armed = 0;
+	/* Write-combining stores must be visible to the next reader. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Judge what a run met: a bad page or a signal that was not allowed fails. */
+static int fl_saccess_judge(struct fl_stress *st, struct fl_sthr *me,
+			    const struct fl_saccess *a, uint64_t rev_gen0,
+			    const char *what)
+{
+	if (a->bad) {
+		fl_stress_fail(st, me, "data mismatch: %s of %s, %s: %s", what,
+			       st->dev[a->dev].path,
+			       fl_strategy_name(a->strategy), a->why);
+		return -1;
+	}
+	if (a->sig == SIGBUS) {
+		if (fl_ssigbus_ok(st, a->dev, a->inc, rev_gen0)) {
+			fl_strace_note(me, "SIGBUS at %p (revoked or removed)",
+				       a->sig_addr);
+			me->sigbus_ops[me->cur->op.kind]++;
+			return 0;
+		}
+		fl_stress_fail(st, me, "unexpected SIGBUS at %p: %s of %s (%s), the device was neither revoked nor removed",
+			       a->sig_addr, what, st->dev[a->dev].path,
+			       fl_strategy_name(a->strategy));
+		return -1;
+	}
+	if (a->sig) {
+		fl_stress_fail(st, me, "unexpected %s at %p: %s of %s (%s)",
+			       a->sig == SIGSEGV ? "SIGSEGV" : "signal",
+			       a->sig_addr, what, st->dev[a->dev].path,
+			       fl_strategy_name(a->strategy));
+		return -1;
+	}
+	return 0;
+}
+
+/* The piece an operation works on: picked by the operation's seed. */
+static struct fl_spiece *fl_spick(struct fl_sslot *sl, uint64_t rnd)
+{
+	return sl->npieces ? &sl->piece[rnd % (uint64_t)sl->npieces] : NULL;
+}
+
+static void fl_saccess_piece(struct fl_saccess *a, const struct fl_sslot *sl,
+			     const struct fl_spiece *pc)
+{
+	memset(a, 0, sizeof(*a));
+	a->base = pc->addr;
+	a->off = pc->off;
+	a->vma_pages = pc->len / FL_PAGE_SIZE;
+	a->dev = sl->m_dev;
+	a->inc = sl->m_inc;
+	a->strategy = sl->m_strategy;
+	a->window = sl->m_window;
+	a->max_order = sl->m_max_order;
+}
+
+/* @n distinct-enough pages of @npages: a run (touch) or scattered. */
+static uint64_t fl_spages(struct fl_sthr *me, uint64_t *buf, uint64_t npages,
+			  uint64_t n, bool run, uint64_t rnd)
+{
+	uint64_t s[4], i, start;
+
+	fl_srand_seed(s, rnd);
+	if (run) {
+		n = n ? FL_MIN(n, npages) : npages;
+		n = FL_MIN(n, FL_STOUCH_MAX);
+		start = fl_srand_below(s, npages - n + 1);
+		for (i = 0; i < n; i++)
+			buf[i] = start + i;
+		return n;
+	}
+	n = FL_MIN(n, FL_STOUCH_MAX);
+	for (i = 0; i < n; i++)
+		buf[i] = fl_srand_below(s, npages);
+	(void)me;
+	return n;
+}
+
+static int fl_sop_access(struct fl_stress *st, struct fl_sthr *me,
+			 struct fl_sslot *sl, const struct fl_sop_args *op,
+			 uint64_t *scratch)
+{
+	struct fl_spiece *pc = fl_spick(sl, op->rnd);
+	struct fl_saccess a;
+	uint64_t rev_gen0;
+
+	if (!pc)
+		return FL_SSKIP;
+	fl_saccess_piece(&a, sl, pc);
+	a.pages = scratch;
+	a.n = fl_spages(me, scratch, pc->len / FL_PAGE_SIZE, op->len,
+			op->kind == FL_SOP_TOUCH, op->rnd >> 8);
+	switch (op->kind) {
+	case FL_SOP_TOUCH:
+		a.mode = FL_SACC_CHECK | (sl->m_ro ? 0 : FL_SACC_WRITE);
+		break;
+	case FL_SOP_WRITE:
+		if (sl->m_ro)
+			return FL_SSKIP;
+		a.mode = FL_SACC_WRITE;
+		break;
+	default:
+		a.mode = FL_SACC_CHECK;
+		break;
+	}
+	a.gen = ++me->gen;
+	rev_gen0 = atomic_load(&st->sh[a.dev].rev_gen);
+	fl_saccess_run(st, me, &a);
+	me->pages_checked += a.mode & FL_SACC_CHECK ? a.done : 0;
+	me->pages_written += a.written;
+	fl_strace_note(me, "%llu of %llu pages", (unsigned long long)a.done,
+		       (unsigned long long)a.n);
+	return fl_saccess_judge(st, me, &a, rev_gen0, fl_sop_name(op->kind));
+}
+
+/* The device's shared mapping, faulted by every thread at once. */
+static int fl_sop_shared(struct fl_stress *st, struct fl_sthr *me,
+			 const struct fl_sop_args *op, uint64_t *scratch)
+{
+	struct fl_sdev *dv = &st->dev[op->dev];
+	uint64_t T = (uint64_t)st->c->nthreads, np, i, rev_gen0, s[4], mine;
+	struct fl_saccess a;
+
+	if (!dv->sh_map)
+		return FL_SSKIP;
+	np = dv->lay.shared_len / FL_PAGE_SIZE;
+	memset(&a, 0, sizeof(a));
+	a.base = dv->sh_map;
+	a.off = dv->lay.shared_off;
+	a.vma_pages = np;
+	a.dev = op->dev;
+	a.inc = dv->sh_inc;
+	a.strategy = dv->sh_strategy;
+	a.window = dv->sh_window;
+	a.max_order = dv->sh_max_order;
+	a.pages = scratch;
+	a.n = FL_MIN(op->len, np);
+	fl_srand_seed(s, op->rnd);
+	/* Writes go to this thread's pages (p % T == tid), reads anywhere. */
+	mine = np > (uint64_t)me->tid ? (np - 1 - (uint64_t)me->tid) / T + 1 : 0;
+	for (i = 0; i < a.n; i++)
+		scratch[i] = op->write && mine ?
+			     fl_srand_below(s, mine) * T + (uint64_t)me->tid :
+			     fl_srand_below(s, np);
+	a.mode = FL_SACC_CHECK | (op->write ? FL_SACC_WRITE : 0);
+	a.gen = ++me->gen;
+	rev_gen0 = atomic_load(&st->sh[a.dev].rev_gen);
+	fl_saccess_run(st, me, &a);
+	me->pages_checked += a.done;
+	me->pages_written += a.written;
+	fl_strace_note(me, "%llu of %llu pages, %s", (unsigned long long)a.done,
+		       (unsigned long long)a.n, fl_strategy_name(a.strategy));
+	return fl_saccess_judge(st, me, &a, rev_gen0, "shared mapping");
+}
+
+/* ----------------------------------------------------------------- fork */
+
+static void fl_schild_main(struct fl_stress *st, struct fl_sthr *me,
+			   struct fl_saccess *a)
+{
+	struct fl_schild *out = me->child_page;
+	uint64_t rev_gen0 = atomic_load(&st->sh[a->dev].rev_gen);
+
+	fl_saccess_run(st, me, a);
+	out->checked = a->mode & FL_SACC_CHECK ? a->done : 0;
+	out->written = a->written;
+	out->touches = a->touches;
+	out->sigbus = a->sigbus;
+	if (a->bad) {
+		out->bad = 1;
+		snprintf(out->why, sizeof(out->why), "in the fork child: %.400s",
+			 a->why);
+	} else if (a->sig == SIGBUS && !fl_ssigbus_ok(st, a->dev, a->inc,
+						      rev_gen0)) {
+		out->bad = 1;
+		snprintf(out->why, sizeof(out->why),
+			 "unexpected SIGBUS in the fork child at %p",
+			 a->sig_addr);
+	} else if (a->sig && a->sig != SIGBUS) {
+		out->bad = 1;
+		snprintf(out->why, sizeof(out->why),
+			 "unexpected signal %d in the fork child at %p",
+			 a->sig, a->sig_addr);
+	}
+	out->done = 1;
+	_exit(0);
+}
+
+static int fl_sop_fork(struct fl_stress *st, struct fl_sthr *me,
+		       struct fl_sslot *sl, const struct fl_sop_args *op,
+		       uint64_t *scratch)
+{
+	struct fl_spiece *pc = fl_spick(sl, op->rnd);
+	struct fl_schild *out = me->child_page;
+	struct fl_saccess a;
+	uint64_t fill, i;
+	int status = 0;
+	pid_t pid;
+
+	if (!pc)
+		return FL_SSKIP;
+	fl_saccess_piece(&a, sl, pc);
+	a.pages = scratch;
+	a.n = fl_spages(me, scratch, pc->len / FL_PAGE_SIZE, op->len, false,
+			op->rnd >> 8);
+	a.mode = FL_SACC_CHECK | (op->write && !sl->m_ro ? FL_SACC_WRITE : 0);
+	a.gen = ++me->gen;
+	a.child = true;
+	memset(out, 0, sizeof(*out));
+	atomic_fetch_add(&st->children, 1);
+	atomic_fetch_add(&st->fork_gen, 1);
+	pid = fork();
+	if (pid < 0) {
+		atomic_fetch_sub(&st->children, 1);
+		fl_stress_fail(st, me, "fork: %s", fl_errno_name(errno));
+		return -1;
+	}
+	if (!pid)
+		fl_schild_main(st, me, &a);
+	atomic_store(&me->child, pid);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	atomic_store(&me->child, 0);
+	atomic_fetch_sub(&st->children, 1);
+	atomic_fetch_add(&st->fork_gen, 1);
+	/* The child's accesses and SIGBUS are the driver's too. */
+	fill = fl_sfill_pages(a.strategy, a.vma_pages, a.window, a.max_order);
+	fl_stally_add(me, a.dev, a.inc, a.strategy, FL_ST_TOUCH, out->touches);
+	fl_stally_add(me, a.dev, a.inc, a.strategy, FL_ST_FILL,
+		      out->touches * fill);
+	fl_stally_add(me, a.dev, a.inc, a.strategy, FL_ST_SIGBUS, out->sigbus);
+	/* What it wrote is the pages' new generation. */
+	for (i = 0; i < out->written && i < a.n; i++) {
+		uint32_t *g = fl_sgen(st, me, a.dev,
+				      a.off / FL_PAGE_SIZE + scratch[i]);
+
+		if (g)
+			*g = a.gen;
+	}
+	me->pages_checked += out->checked;
+	me->pages_written += out->written;
+	fl_strace_note(me, "child %d: %llu checked, %llu written, %llu SIGBUS",
+		       (int)pid, (unsigned long long)out->checked,
+		       (unsigned long long)out->written,
+		       (unsigned long long)out->sigbus);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || !out->done) {
+		fl_stress_fail(st, me, "fork child %d of %s (%s) died: status 0x%x",
+			       (int)pid, st->dev[a.dev].path,
+			       fl_strategy_name(a.strategy), status);
+		return -1;
+	}
+	if (out->bad) {
+		fl_stress_fail(st, me, "data mismatch: %s (%s, %s)", out->why,
+			       st->dev[a.dev].path, fl_strategy_name(a.strategy));
+		return -1;
+	}
+	return FL_SOK;
+}
+
+/* -------------------------------------------------- mapping operations */
+
+static int fl_sop_munmap(struct fl_stress *st, struct fl_sthr *me,
+			 struct fl_sslot *sl)
+{
+	if (!sl->npieces)
+		return FL_SSKIP;
+	fl_sunmap_all(st, me, sl);
+	return fl_stress_failed(st) ? -1 : FL_SOK;
+}
+
+static int fl_sop_punch(struct fl_stress *st, struct fl_sthr *me,
+			struct fl_sslot *sl, const struct fl_sop_args *op)
+{
+	struct fl_spiece *pc = fl_spick(sl, op->rnd);
+	uint64_t np, k, s, h;
+	char *a;
+	int sub = op->sub;
+
+	if (!pc)
+		return FL_SSKIP;
+	np = pc->len / FL_PAGE_SIZE;
+	if (sub == FL_SPUNCH_HOLE && sl->npieces == 2)
+		sub = FL_SPUNCH_TAIL;
+	if (np < (sub == FL_SPUNCH_HOLE ? 3U : 2U))
+		return FL_SSKIP;
+	switch (sub) {
+	case FL_SPUNCH_HEAD:
+		k = 1 + (op->rnd >> 8) % (np - 1);
+		if (munmap(pc->addr, k * FL_PAGE_SIZE))
+			goto fail;
+		pc->addr += k * FL_PAGE_SIZE;
+		pc->off += k * FL_PAGE_SIZE;
+		pc->len -= k * FL_PAGE_SIZE;
+		break;
+	case FL_SPUNCH_TAIL:
+		k = 1 + (op->rnd >> 8) % (np - 1);
+		if (munmap(pc->addr + (np - k) * FL_PAGE_SIZE, k * FL_PAGE_SIZE))
+			goto fail;
+		pc->len -= k * FL_PAGE_SIZE;
+		break;
+	default:
+		s = 1 + (op->rnd >> 8) % (np - 2);
+		h = 1 + (op->rnd >> 32) % (np - 1 - s);
+		a = pc->addr + s * FL_PAGE_SIZE;
+		if (munmap(a, h * FL_PAGE_SIZE))
+			goto fail;
+		sl->piece[1] = (struct fl_spiece){
+			.addr = a + h * FL_PAGE_SIZE,
+			.off = pc->off + (s + h) * FL_PAGE_SIZE,
+			.len = pc->len - (s + h) * FL_PAGE_SIZE,
+		};
+		pc->len = s * FL_PAGE_SIZE;
+		sl->npieces = 2;
+		break;
+	}
+	return FL_SOK;
+fail:
+	fl_stress_fail(st, me, "munmap of a part of %p+0x%llx: %s",
+		       (void *)pc->addr, (unsigned long long)pc->len,
+		       fl_errno_name(errno));
+	return -1;
+}
+
+static int fl_sop_mremap(struct fl_stress *st, struct fl_sthr *me,
+			 struct fl_sslot *sl, const struct fl_sop_args *op)
+{
+	struct fl_spiece *pc = fl_spick(sl, op->rnd);
+	uint64_t np, nl, rlen = 0;
+	char *res = NULL, *a;
+	void *m;
+	int err;
+
+	if (!pc)
+		return FL_SSKIP;
+	np = pc->len / FL_PAGE_SIZE;
+	switch (op->sub) {
+	case FL_SREMAP_MOVE:
+		a = fl_splace(pc->off, pc->len, op->addr_mode == FL_SADDR_KERNEL ?
+			      FL_SADDR_ALIGNED : op->addr_mode, op->misalign,
+			      &res, &rlen);
+		if (!a) {
+			fl_stress_fail(st, me, "mremap: reserving address space: %s",
+				       fl_errno_name(errno));
+			return -1;
+		}
+		m = mremap(pc->addr, pc->len, pc->len,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, a);
+		err = errno;
+		if (m == MAP_FAILED) {
+			munmap(res, rlen);
+			fl_stress_fail(st, me, "mremap(%p, 0x%llx) to %p: %s",
+				       (void *)pc->addr,
+				       (unsigned long long)pc->len, (void *)a,
+				       fl_errno_name(err));
+			return -1;
+		}
+		/* The part of the reservation under the new place is gone. */
+		fl_strim(res, rlen, a, pc->len);
+		fl_strace_note(me, "moved %p -> %p", (void *)pc->addr, m);
+		pc->addr = m;
+		return FL_SOK;
+	case FL_SREMAP_SHRINK:
+		if (np < 2)
+			return FL_SSKIP;
+		nl = (1 + (op->rnd >> 8) % (np - 1)) * FL_PAGE_SIZE;
+		m = mremap(pc->addr, pc->len, nl, 0);
+		if (m == MAP_FAILED || m != pc->addr) {
+			fl_stress_fail(st, me, "mremap(%p, 0x%llx, 0x%llx) (shrink): %s",
+				       (void *)pc->addr,
+				       (unsigned long long)pc->len,
+				       (unsigned long long)nl,
+				       m == MAP_FAILED ? fl_errno_name(errno) :
+				       "moved");
+			return -1;
+		}
+		pc->len = nl;
+		return FL_SOK;
+	default:
+		/* VM_DONTEXPAND | VM_PFNMAP: the kernel refuses to grow it. */
+		m = mremap(pc->addr, pc->len, pc->len + FL_PAGE_SIZE,
+			   MREMAP_MAYMOVE);
+		err = errno;
+		if (m != MAP_FAILED) {
+			munmap(m, pc->len + FL_PAGE_SIZE);
+			fl_smode_put(st, sl->m_dev, sl->m_cache);
+			sl->npieces = 0;
+			fl_stress_fail(st, me, "mremap grew a faultline mapping (%p, 0x%llx -> +4 KiB): CONFIG.md documents EFAULT",
+				       (void *)pc->addr,
+				       (unsigned long long)pc->len);
+			return -1;
+		}
+		me->cur->err = err;
+		if (err != EFAULT) {
+			fl_stress_fail(st, me, "mremap growing %p+0x%llx: %s, CONFIG.md documents EFAULT",
+				       (void *)pc->addr,
+				       (unsigned long long)pc->len,
+				       fl_errno_name(err));
+			return -1;
+		}
+		return FL_SOK;
+	}
+}
+
+/*
+ * Read-only: reads go on, a write is SIGSEGV (the VMA refuses it before
+ * the driver sees a fault); then back, and a write lands.
+ */
+static int fl_sop_mprotect(struct fl_stress *st, struct fl_sthr *me,
+			   struct fl_sslot *sl, const struct fl_sop_args *op,
+			   uint64_t *scratch)
+{
+	struct fl_spiece *pc = fl_spick(sl, op->rnd);
+	int prot = PROT_READ | (sl->m_ro ? 0 : PROT_WRITE);
+	uint64_t rev_gen0;
+	struct fl_saccess a;
+
+	if (!pc)
+		return FL_SSKIP;
+	if (sl->m_ro) {
+		/* The file is writable: a read-only mapping may become writable. */
+		if (mprotect(pc->addr, pc->len, PROT_READ | PROT_WRITE))
+			goto fail;
+		if (mprotect(pc->addr, pc->len, PROT_READ))
+			goto fail;
+		return FL_SOK;
+	}
+	if (mprotect(pc->addr, pc->len, PROT_READ))
+		goto fail;
+	fl_saccess_piece(&a, sl, pc);
+	a.pages = scratch;
+	a.n = fl_spages(me, scratch, pc->len / FL_PAGE_SIZE, 4, false, op->rnd);
+	a.mode = FL_SACC_CHECK;
+	rev_gen0 = atomic_load(&st->sh[a.dev].rev_gen);
+	fl_saccess_run(st, me, &a);
+	if (fl_saccess_judge(st, me, &a, rev_gen0, "read-only mapping"))
+		return -1;
+	/* One write: the kernel must refuse it. */
+	if (!a.sig) {
+		me->jb_armed = 0;
+		if (!sigsetjmp(me->jb, 0)) {
+			me->jb_armed = 1;
+			fl_store(pc->addr + scratch[0] * FL_PAGE_SIZE + 16, 1);
+			me->jb_armed = 0;
+			fl_stress_fail(st, me, "a write to %p after mprotect(PROT_READ) did not fault",
+				       (void *)(pc->addr + scratch[0] * FL_PAGE_SIZE));
+			return -1;
+		}
+		if (me->sig != SIGSEGV) {
+			if (me->sig == SIGBUS &&
+			    fl_ssigbus_ok(st, a.dev, a.inc, rev_gen0)) {
+				fl_stally_add(me, a.dev, a.inc, a.strategy,
+					      FL_ST_SIGBUS, 1);
+			} else {
+				fl_stress_fail(st, me, "a write to a read-only mapping got signal %d, not SIGSEGV",
+					       me->sig);
+				return -1;
+			}
+		}
+		fl_strace_note(me, "write refused (SIGSEGV)");
+	}
+	if (mprotect(pc->addr, pc->len, prot))
+		goto fail;
+	return FL_SOK;
+fail:
+	fl_stress_fail(st, me, "mprotect(%p, 0x%llx): %s", (void *)pc->addr,
+		       (unsigned long long)pc->len, fl_errno_name(errno));
+	return -1;
+}
+
+/*
+ * madvise() on a PFNMAP mapping: the kernel refuses MADV_DONTNEED
+ * (EINVAL) and the MADV_POPULATE_* requests (GUP refuses VM_PFNMAP)
+ * without calling the driver.
+ */
+static int fl_sop_madvise(struct fl_stress *st, struct fl_sthr *me,
+			  struct fl_sslot *sl, const struct fl_sop_args *op)
+{
+	static const int advice[FL_SMADV_NR] = {
+		MADV_DONTNEED, MADV_POPULATE_READ, MADV_POPULATE_WRITE,
+	};
+	static const char *const name[FL_SMADV_NR] = {
+		"MADV_DONTNEED", "MADV_POPULATE_READ", "MADV_POPULATE_WRITE",
+	};
+	struct fl_spiece *pc = fl_spick(sl, op->rnd);
+	int ret, err, want = EINVAL;
+
+	if (!pc)
+		return FL_SSKIP;
+	ret = madvise(pc->addr, pc->len, advice[op->sub]);
+	err = errno;
+	me->cur->err = ret ? err : 0;
+	if (ret == -1 && err == want)
+		return FL_SOK;
+	fl_stress_fail(st, me, "madvise(%p, 0x%llx, %s) on a faultline mapping: %s, CONFIG.md documents %s",
+		       (void *)pc->addr, (unsigned long long)pc->len,
+		       name[op->sub], ret ? fl_errno_name(err) : "success",
+		       fl_errno_name(want));
+	return -1;
+}
+
+/* -------------------------------------------------------------- files */
+
+static int fl_sop_open(struct fl_stress *st, struct fl_sthr *me,
+		       struct fl_sslot *sl, const struct fl_sop_args *op)
+{
+	fl_sclose_fd(st, me, sl);
+	return fl_sslot_file(st, me, sl, op->dev) ? -1 : FL_SOK;
+}
+
+static int fl_sop_close(struct fl_stress *st, struct fl_sthr *me,
+			struct fl_sslot *sl)
+{
+	if (sl->fd < 0)
+		return FL_SSKIP;
+	if (sl->npieces)
+		fl_strace_note(me, "the mapping stays");
+	fl_sclose_fd(st, me, sl);
+	return FL_SOK;
+}
+
+/* What FL_IOC_SET_STRATEGY must answer (CONFIG.md, Errnos). */
+static int fl_sstrategy_errno(const struct fl_stress *st, int d,
+			      const struct fl_sop_args *op, bool busy)
+{
+	const struct fl_sdev *dv = &st->dev[d];
+	unsigned int f = dv->info.features, cache = op->cache;
+
+	if (op->strategy >= FL_STRAT_NR)
+		return EINVAL;
+	if (op->max_order != FL_ORDER_PTE && op->max_order != FL_ORDER_PMD &&
+	    op->max_order != FL_ORDER_PUD)
+		return EINVAL;
+	if (op->window && (op->window > FL_WINDOW_MAX ||
+			   (op->window & (op->window - 1))))
+		return EINVAL;
+	if (cache >= FL_CACHE_NR)
+		return EINVAL;
+	if (cache == FL_CACHE_DEFAULT)
+		cache = dv->info.default_cache;
+	if (cache == FL_CACHE_WB && dv->info.backing != FL_BACKING_RAM)
+		return EINVAL;
+	if (op->strategy == FL_STRAT_HUGE &&
+	    (!(f & FL_FEAT_PMD_PFNMAP) ||
+	     (op->max_order == FL_ORDER_PUD && !(f & FL_FEAT_PUD_PFNMAP))))
+		return EOPNOTSUPP;
+	return busy ? EBUSY : 0;
+}
+
+static int fl_sop_strategy(struct fl_stress *st, struct fl_sthr *me,
+			   struct fl_sslot *sl, const struct fl_sop_args *op)
+{
+	struct fl_strategy s = {
+		.size = sizeof(s), .strategy = op->strategy,
+		.max_order = op->max_order, .window = op->window,
+		.cache = op->cache,
+	};
+	uint64_t fork_gen0;
+	int ret, err, want, d;
+	bool busy;
+
+	if (sl->fd < 0 && fl_sslot_file(st, me, sl, op->dev))
+		return -1;
+	d = sl->fd_dev;
+	if (fl_sstale(st, d, sl->fd_inc)) {
+		ret = ioctl(sl->fd, FL_IOC_SET_STRATEGY, &s);
+		return fl_sexpect_enodev(st, me, sl, ret, errno,
+					 "FL_IOC_SET_STRATEGY");
+	}
+	busy = sl->npieces && sl->m_via_fd;
+	fork_gen0 = atomic_load(&st->fork_gen);
+	ret = ioctl(sl->fd, FL_IOC_SET_STRATEGY, &s);
+	err = ret ? errno : 0;
+	me->cur->err = err;
+	want = fl_sstrategy_errno(st, d, op, busy);
+	if (err == want ||
+	    (err == EBUSY && !want &&
+	     (atomic_load(&st->children) || atomic_load(&st->fork_gen) != fork_gen0)) ||
+	    (err == ENODEV && fl_sstale(st, d, sl->fd_inc))) {
+		if (!err && fl_sget_strategy(sl->fd, &sl->cfg) &&
+		    !(errno == ENODEV && fl_sstale(st, d, sl->fd_inc))) {
+			fl_stress_fail(st, me, "FL_IOC_GET_STRATEGY: %s",
+				       fl_errno_name(errno));
+			return -1;
+		}
+		if (!err && op->strategy == FL_STRAT_HUGE)
+			fl_strace_note(me, "huge, max order %u", op->max_order);
+		if (want == EBUSY)
+			fl_strace_note(me, "mapped: EBUSY as documented");
+		return FL_SOK;
+	}
+	fl_stress_fail(st, me, "FL_IOC_SET_STRATEGY(%s, strategy %u, max_order %u, window %u, cache %u)%s: %s, CONFIG.md documents %s",
+		       st->dev[d].path, op->strategy, op->max_order, op->window,
+		       op->cache, busy ? " while mapped" : "",
+		       err ? fl_errno_name(err) : "success",
+		       want ? fl_errno_name(want) : "success");
+	return -1;
+}
+
+/* -------------------------------------------------- revoke and unbind */
+
+static void fl_ssleep_us(uint64_t us)
+{
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000),
+			       .tv_nsec = (long)(us % 1000000) * 1000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int fl_sop_revoke(struct fl_stress *st, struct fl_sthr *me,
+			 const struct fl_sop_args *op)
+{
+	struct fl_sdev_sh *sh = &st->sh[op->dev];
+	struct fl_revoke r;
+	char why[FL_WHY_LEN];
+	int fd, inc, ret = FL_SOK, e;
+
+	fd = fl_sdev_open(st, op->dev, &inc, why, sizeof(why));
+	if (fd < 0) {
+		fl_stress_fail(st, me, "%s", why);
+		return -1;
+	}
+	atomic_fetch_add(&sh->revoking, 1);
+	atomic_fetch_add(&sh->rev_gen, 1);
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	if (ioctl(fd, FL_IOC_REVOKE, &r)) {
+		e = errno;
+		if (!(e == ENODEV && fl_sstale(st, op->dev, inc))) {
+			fl_stress_fail(st, me, "ioctl(%s, FL_IOC_REVOKE): %s",
+				       st->dev[op->dev].path, fl_errno_name(e));
+			ret = -1;
+		}
+	} else {
+		me->tally.revokes[op->dev][inc & 1]++;
+		fl_strace_note(me, "%llu pages zapped",
+			       (unsigned long long)r.zapped_pages);
+	}
+	fl_ssleep_us(op->hold_us);
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	if (ioctl(fd, FL_IOC_RESTORE, &r)) {
+		e = errno;
+		if (!(e == ENODEV && fl_sstale(st, op->dev, inc)) && !ret) {
+			fl_stress_fail(st, me, "ioctl(%s, FL_IOC_RESTORE): %s",
+				       st->dev[op->dev].path, fl_errno_name(e));
+			ret = -1;
+		}
+	}
+	atomic_fetch_add(&sh->rev_gen, 1);
+	atomic_fetch_sub(&sh->revoking, 1);
+	close(fd);
+	return ret;
+}
+
+/*
+ * Remove the PCI device under every mapping (sysfs unbind) and bind it
+ * again: old mappings SIGBUS from then on, old files answer ENODEV, the
+ * new device (maybe another node) has the same label and the BAR's data.
+ * At most one unbind every other checkpoint interval, so that counters
+ * of a device get checked between them.
+ */
+static int fl_sop_unbind(struct fl_stress *st, struct fl_sthr *me,
+			 const struct fl_sop_args *op)
+{
+	int d = op->dev;
+	struct fl_sdev *dv = &st->dev[d];
+	struct fl_sdev_sh *sh = &st->sh[d];
+	char path[64];
+	int ret = FL_SOK, e;
+
+	if (!dv->pci || !st->unbind_available)
+		return FL_SSKIP;
+	if (pthread_mutex_trylock(&st->unbind_lock))
+		return FL_SSKIP;
+	if (dv->unbinds && st->epoch < dv->unbind_epoch + 2) {
+		pthread_mutex_unlock(&st->unbind_lock);
+		return FL_SSKIP;
+	}
+	pthread_rwlock_wrlock(&dv->open_lock);
+	atomic_store(&sh->dead_inc, atomic_load(&sh->inc));
+	e = fl_write_file("/sys/bus/pci/drivers/faultline/unbind", dv->bdf);
+	if (e) {
+		fl_stress_fail(st, me, "unbind %s: write(/sys/bus/pci/drivers/faultline/unbind): %s",
+			       dv->bdf, fl_errno_name(-e));
+		ret = -1;
+		goto out;
+	}
+	if (!fl_sfind_node(dv->label, path, sizeof(path))) {
+		fl_stress_fail(st, me, "unbind %s: %s still exists", dv->bdf,
+			       path);
+		ret = -1;
+		goto out;
+	}
+	fl_ssleep_us(op->hold_us);
+	e = fl_write_file("/sys/bus/pci/drivers/faultline/bind", dv->bdf);
+	if (e) {
+		fl_stress_fail(st, me, "bind %s: write(/sys/bus/pci/drivers/faultline/bind): %s",
+			       dv->bdf, fl_errno_name(-e));
+		ret = -1;
+		goto out;
+	}
+	if (fl_sfind_node(dv->label, path, sizeof(path))) {
+		fl_stress_fail(st, me, "bind %s: no faultline device labelled %s",
+			       dv->bdf, dv->label);
+		ret = -1;
+		goto out;
+	}
+	snprintf(dv->path, sizeof(dv->path), "%s", path);
+	atomic_fetch_add(&sh->inc, 1);
+	dv->unbind_epoch = st->epoch;
+	dv->unbinds++;
+	fl_strace_note(me, "rebound as %s", path);
+out:
+	pthread_rwlock_unlock(&dv->open_lock);
+	pthread_mutex_unlock(&st->unbind_lock);
+	return ret;
+}
+
+/* ------------------------------------------------------ shared mapping */
+
+void fl_sshared_drop(struct fl_stress *st, int d)
+{
+	struct fl_sdev *dv = &st->dev[d];
+
+	if (dv->sh_map) {
+		munmap(dv->sh_map, dv->lay.shared_len);
+		fl_smode_put(st, d, dv->sh_cache);
+	}
+	dv->sh_map = NULL;
+	if (dv->sh_fd >= 0)
+		close(dv->sh_fd);
+	dv->sh_fd = -1;
+}
+
+/*
+ * (Re)make the shared mapping of device @d with a strategy drawn from
+ * @rnd, at an address aligned like its offset (huge entries fit), all
+ * threads quiesced.  Counted as the controller's.
+ */
+int fl_sshared_remake(struct fl_stress *st, int d, uint64_t rnd, char *why,
+		      size_t len)
+{
+	struct fl_sdev *dv = &st->dev[d];
+	struct fl_sthr *ctl = st->thr[st->c->nthreads];
+	struct fl_strategy s;
+	unsigned int ids[FL_STRAT_NR], n = 0, i, mode;
+	uint64_t rlen;
+	char *res, *a;
+	void *m;
+
+	fl_sshared_drop(st, d);
+	if (!dv->lay.shared_len)
+		return 0;
+	for (i = 0; i < FL_STRAT_NR; i++)
+		if ((st->cfg.strategies & (1U << i)) &&
+		    (i != FL_STRAT_HUGE || (dv->info.features & FL_FEAT_PMD_PFNMAP)))
+			ids[n++] = i;
+	if (!n)
+		return 0;
+	dv->sh_fd = fl_sdev_open(st, d, &dv->sh_inc, why, len);
+	if (dv->sh_fd < 0)
+		return -1;
+	if (fl_sget_strategy(dv->sh_fd, &s))
+		return fl_sys(why, len, errno, "ioctl", "%s, FL_IOC_GET_STRATEGY",
+			      dv->path);
+	s.strategy = ids[rnd % n];
+	s.cache = FL_CACHE_DEFAULT;
+	s.size = sizeof(s);
+	if (ioctl(dv->sh_fd, FL_IOC_SET_STRATEGY, &s))
+		return fl_sys(why, len, errno, "ioctl",
+			      "%s, FL_IOC_SET_STRATEGY %s (shared mapping)",
+			      dv->path, fl_strategy_name(s.strategy));
+	if (fl_sget_strategy(dv->sh_fd, &s))
+		return fl_sys(why, len, errno, "ioctl", "%s, FL_IOC_GET_STRATEGY",
+			      dv->path);
+	mode = fl_sresolve_cache(dv, s.cache);
+	a = fl_splace(dv->lay.shared_off, dv->lay.shared_len, FL_SADDR_ALIGNED,
+		      0, &res, &rlen);
+	if (!a)
+		return fl_sys(why, len, errno, "mmap", "reserve for the shared mapping");
+	atomic_fetch_add(&st->sh[d].mode_users[mode], 1);
+	m = mmap(a, dv->lay.shared_len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, dv->sh_fd, (off_t)dv->lay.shared_off);
+	if (m == MAP_FAILED) {
+		int e = errno;
+
+		munmap(res, rlen);
+		fl_smode_put(st, d, mode);
+		return fl_sys(why, len, e, "mmap", "%s, shared mapping at 0x%llx, 0x%llx bytes, %s",
+			      dv->path, (unsigned long long)dv->lay.shared_off,
+			      (unsigned long long)dv->lay.shared_len,
+			      fl_strategy_name(s.strategy));
+	}
+	fl_strim(res, rlen, m, dv->lay.shared_len);
+	dv->sh_map = m;
+	dv->sh_strategy = s.strategy;
+	dv->sh_window = s.window;
+	dv->sh_max_order = s.max_order;
+	dv->sh_cache = mode;
+	dv->sh_epoch = st->epoch;
+	fl_stally_add(ctl, d, dv->sh_inc, s.strategy, FL_ST_MMAP, 1);
+	if (s.strategy == FL_STRAT_REMAP_MMAP)
+		fl_stally_add(ctl, d, dv->sh_inc, s.strategy, FL_ST_FILL,
+			      dv->lay.shared_len / FL_PAGE_SIZE);
+	if (s.strategy == FL_STRAT_REMAP_FAULT && !st->remap_fault_used) {
+		st->remap_fault_used = true;
+		fl_klog_expect_remap_fault(&st->klog);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+int fl_sop_exec(struct fl_stress *st, struct fl_sthr *me,
+		const struct fl_sop_args *op)
+{
+	struct fl_sslot *sl = &me->slot[op->slot];
+	uint64_t *scratch = me->scratch;
+
+	switch (op->kind) {
+	case FL_SOP_OPEN:
+		return fl_sop_open(st, me, sl, op);
+	case FL_SOP_STRATEGY:
+		return fl_sop_strategy(st, me, sl, op);
+	case FL_SOP_MMAP:
+		return fl_sop_mmap(st, me, sl, op);
+	case FL_SOP_MUNMAP:
+		return fl_sop_munmap(st, me, sl);
+	case FL_SOP_PUNCH:
+		return fl_sop_punch(st, me, sl, op);
+	case FL_SOP_MREMAP:
+		return fl_sop_mremap(st, me, sl, op);
+	case FL_SOP_MPROTECT:
+		return fl_sop_mprotect(st, me, sl, op, scratch);
+	case FL_SOP_TOUCH:
+	case FL_SOP_WRITE:
+	case FL_SOP_READ:
+		return fl_sop_access(st, me, sl, op, scratch);
+	case FL_SOP_SHARED:
+		return fl_sop_shared(st, me, op, scratch);
+	case FL_SOP_FORK:
+		return fl_sop_fork(st, me, sl, op, scratch);
+	case FL_SOP_MADVISE:
+		return fl_sop_madvise(st, me, sl, op);
+	case FL_SOP_REVOKE:
+		return fl_sop_revoke(st, me, op);
+	case FL_SOP_CLOSE:
+		return fl_sop_close(st, me, sl);
+	case FL_SOP_UNBIND:
+		return fl_sop_unbind(st, me, op);
+	case FL_SOP_RING:
+		if (!st->ring_available)
+			return FL_SSKIP;
+		if (fl_sslot_file(st, me, sl, op->dev))
+			return -1;
+		return fl_sring_op(st, me, sl, op);
+	default:
+		return FL_SSKIP;
+	}
+}
