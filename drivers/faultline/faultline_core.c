@@ -205,6 +205,7 @@ static int fl_release(struct inode *inode, struct file *file)
 	struct fl_file *ff = file->private_data;
 
 	WARN_ON_ONCE(ff->nr_vmas);
+	fl_vring_release(ff);
 	mutex_destroy(&ff->lock);
 	fl_dev_put(ff->dev);
 	kfree(ff);

@@ -24,8 +24,8 @@ void fl_cfg_init(struct fl_dev *dev, struct fl_cfg *cfg)
 }
 
 /* Read an ioctl struct of kernel size @ksize, at least @ver0 bytes. */
-static int fl_copy_in(void *karg, size_t ksize, size_t ver0,
-		      void __user *uarg, u32 *usize)
+int fl_copy_in(void *karg, size_t ksize, size_t ver0, void __user *uarg,
+	       u32 *usize)
 {
 	u32 size;
 
@@ -39,8 +39,7 @@ static int fl_copy_in(void *karg, size_t ksize, size_t ver0,
 	return copy_struct_from_user(karg, ksize, uarg, size);
 }
 
-static int fl_copy_out(void __user *uarg, void *karg, size_t ksize,
-		       u32 usize)
+int fl_copy_out(void __user *uarg, void *karg, size_t ksize, u32 usize)
 {
 	u32 n = min_t(size_t, ksize, usize);
 
@@ -286,6 +285,10 @@ long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case FL_IOC_GET_INJECT:
 	case FL_IOC_REVOKE:
 	case FL_IOC_RESTORE:
+	case FL_IOC_VRING_SETUP:
+	case FL_IOC_VRING_PROCESS:
+	case FL_IOC_VRING_STATS:
+	case FL_IOC_VRING_TEARDOWN:
 		break;
 	default:
 		return -ENOTTY;
@@ -312,6 +315,11 @@ long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return fl_ioc_get_inject(ff, uarg);
 	case FL_IOC_REVOKE:
 		return fl_ioc_revoke(ff, uarg, true);
+	case FL_IOC_VRING_SETUP:
+	case FL_IOC_VRING_PROCESS:
+	case FL_IOC_VRING_STATS:
+	case FL_IOC_VRING_TEARDOWN:
+		return fl_vring_ioctl(ff, cmd, arg);
 	default:
 		return fl_ioc_revoke(ff, uarg, false);
 	}

@@ -12,6 +12,8 @@
  *			for the next mmap().
  *  struct fl_vma	one per VMA: a snapshot of the file's choice, on the
  *			device's list of live mappings.
+ *  struct fl_vring	at most one per file: a virtqueue in user memory
+ *			and its worker (faultline_vring.h).
  *
  * Every mapping of a device lives on the address_space of the device's
  * private inode (dev->inode), so that revoke is one unmap_mapping_range().
@@ -33,6 +35,7 @@
 #define FL_NAME		"faultline"
 
 struct fl_dev;
+struct fl_vring;
 struct dentry;
 
 /* What a backing does beyond describing its memory in struct fl_dev. */
@@ -125,6 +128,7 @@ struct fl_file {
 	struct mutex lock;		/* cfg, nr_vmas */
 	struct fl_cfg cfg;
 	unsigned int nr_vmas;		/* live VMAs mapped through this file */
+	struct fl_vring *vring;		/* FL_IOC_VRING_SETUP's, under lock */
 };
 
 struct fl_vma {
@@ -163,6 +167,13 @@ void fl_inode_put(struct inode *inode);
 /* faultline_ioctl.c */
 long fl_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 void fl_cfg_init(struct fl_dev *dev, struct fl_cfg *cfg);
+int fl_copy_in(void *karg, size_t ksize, size_t ver0, void __user *uarg,
+	       u32 *usize);
+int fl_copy_out(void __user *uarg, void *karg, size_t ksize, u32 usize);
+
+/* faultline_vring.c: the ring engine's ioctls and the file's release. */
+long fl_vring_ioctl(struct fl_file *ff, unsigned int cmd, unsigned long arg);
+void fl_vring_release(struct fl_file *ff);
 
 /* faultline_mmap.c */
 int fl_mmap(struct file *file, struct vm_area_struct *vma);
