@@ -39,8 +39,8 @@ void fl_stress_fail(struct fl_stress *st, struct fl_sthr *me,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (me && me->cur) {
-		me->cur->err = me->cur->err ? me->cur->err : 0;
-		fl_strace_note(me, "FAILED: %s", msg);
+		me->cur->failed = true;
+		fl_strace_note(me, "%s", msg);
 	}
 	pthread_mutex_lock(&st->fail_lock);
 	if (!atomic_load(&st->failed)) {
@@ -369,7 +369,7 @@ static int fl_stress_work(struct fl_thread *t)
 		atomic_store(&me->op_t0, 0);
 		if (r == 1) {
 			me->skips[op.kind]++;
-			fl_strace_note(me, "skipped");
+			me->cur->skipped = true;
 		} else if (!r) {
 			me->ops[op.kind]++;
 		}

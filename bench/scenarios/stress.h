@@ -118,7 +118,8 @@ struct fl_strace {
 	struct fl_sop_args op;
 	int64_t ret;			/* 0, or what the call returned */
 	int err;			/* errno seen, 0 */
-	char note[96];			/* result in words */
+	bool skipped, failed;
+	char note[160];			/* result in words */
 };
 
 /* What a fork child reports through a shared page. */

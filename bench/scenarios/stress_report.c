@@ -71,6 +71,7 @@ static void fl_strace_line(const struct fl_stress *st,
 	snprintf(buf, len, "#%-7llu +%9.3fs %-8s %s -> %s%s%s%s",
 		 (unsigned long long)e->n,
 		 (double)(e->t_ns - st->t0) / 1e9, dur, op,
+		 e->failed ? "FAILED" : e->skipped ? "skipped" :
 		 e->err ? fl_errno_name(e->err) : "ok",
 		 e->note[0] ? " (" : "", e->note, e->note[0] ? ")" : "");
 }
@@ -189,6 +190,8 @@ static void fl_strace_json_one(const struct fl_strace *e, bool running,
 		fl_json_u64(x->j, "dur_ns", e->dur_ns);
 	fl_json_str(x->j, "kind", fl_sop_name(e->op.kind));
 	fl_json_str(x->j, "op", op);
+	fl_json_str(x->j, "result", e->failed ? "failed" :
+		    e->skipped ? "skipped" : "ok");
 	fl_json_str(x->j, "errno", e->err ? fl_errno_name(e->err) : NULL);
 	fl_json_str(x->j, "note", e->note);
 	fl_json_obj_end(x->j);
