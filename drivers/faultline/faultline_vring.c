@@ -93,15 +93,15 @@ static int fl_vring_check(const struct fl_vring_setup *s)
 	if (!IS_ALIGNED(s->desc_addr, 16) || !IS_ALIGNED(s->avail_addr, 2) ||
 	    !IS_ALIGNED(s->used_addr, 4))
 		return -EINVAL;
-	if (fl_range_overlap(s->desc_addr, dsz, s->avail_addr, asz) ||
-	    fl_range_overlap(s->desc_addr, dsz, s->used_addr, usz) ||
-	    fl_range_overlap(s->avail_addr, asz, s->used_addr, usz))
-		return -EINVAL;
-	/* User addresses that do not wrap. */
+	/* User addresses that do not wrap (then the overlap test is sound). */
 	if (!access_ok(u64_to_user_ptr(s->desc_addr), dsz) ||
 	    !access_ok(u64_to_user_ptr(s->avail_addr), asz) ||
 	    !access_ok(u64_to_user_ptr(s->used_addr), usz))
 		return -EFAULT;
+	if (fl_range_overlap(s->desc_addr, dsz, s->avail_addr, asz) ||
+	    fl_range_overlap(s->desc_addr, dsz, s->used_addr, usz) ||
+	    fl_range_overlap(s->avail_addr, asz, s->used_addr, usz))
+		return -EINVAL;
 	/* kmap is not built without CONFIG_MMU_NOTIFIER. */
 	if (!fl_vring_access[s->mode])
 		return -EOPNOTSUPP;

@@ -44,6 +44,7 @@ struct tring {
 	uint16_t next_desc;
 	uint16_t avail_idx;		/* next avail index to publish */
 	uint16_t used_seen;		/* used entries checked so far */
+	uint64_t seq_base;		/* both directions start here */
 	uint64_t tx_seq;		/* next sequence number to send */
 	uint64_t rx_seq;		/* next sequence number to receive */
 	uint64_t bad;			/* check failures */
@@ -74,6 +75,7 @@ static inline void tring_init(struct tring *r, void *mem, unsigned int num,
 	memset(mem, 0, tring_bytes(num));
 	r->bufs = bufs;
 	r->buf_size = buf_size;
+	r->seq_base = seq_base;
 	r->tx_seq = seq_base;
 	r->rx_seq = seq_base;
 	r->c_write = calloc(num, 1);
@@ -290,7 +292,7 @@ static inline int vr_setup(int fd, unsigned int mode, struct tring *r,
 			   unsigned int batch, unsigned int flags, int kick_fd,
 			   int call_fd)
 {
-	if (!vr_try_setup(fd, mode, r, batch, flags, kick_fd, call_fd, r->tx_seq))
+	if (!vr_try_setup(fd, mode, r, batch, flags, kick_fd, call_fd, r->seq_base))
 		return 0;
 	ktap_print_msg("ioctl FL_IOC_VRING_SETUP mode=%s num=%u batch=%u flags=%#x: %s",
 		       vr_mode_names[mode], r->num, batch, flags, strerror(errno));
@@ -432,13 +434,20 @@ static inline void *vr_anon(size_t len)
 	return p;
 }
 
-/* Pages pinned (FOLL_PIN) system-wide right now, from /proc/vmstat. */
+/*
+ * Pages pinned (FOLL_PIN) system-wide right now, from /proc/vmstat.  The
+ * counters are per CPU and folded lazily: writing vm.stat_refresh folds
+ * them, so the difference is exact (nothing else in the guest pins).
+ */
 static inline long long vr_pins(void)
 {
 	char line[128];
 	long long acq = -1, rel = -1, v;
-	FILE *f = fopen("/proc/vmstat", "r");
+	FILE *f;
 
+	if (fl_write_file("/proc/sys/vm/stat_refresh", "1"))
+		return -1;
+	f = fopen("/proc/vmstat", "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -454,7 +463,7 @@ static inline long long vr_pins(void)
 /* Threads named @comm alive now (the ring kthreads: "fl-vring-PID"). */
 static inline int vr_threads(const char *comm)
 {
-	char path[64], name[64];
+	char path[300], name[64];
 	struct dirent *e;
 	DIR *d = opendir("/proc");
 	int n = 0;
@@ -462,11 +471,20 @@ static inline int vr_threads(const char *comm)
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
+		FILE *f;
+
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
-		if (!fl_read_file(path, name, sizeof(name)) && !strcmp(name, comm))
-			n++;
+		/* Processes come and go while we look: not an error. */
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f)) {
+			name[strcspn(name, "\n")] = 0;
+			n += !strcmp(name, comm);
+		}
+		fclose(f);
 	}
 	closedir(d);
 	return n;
