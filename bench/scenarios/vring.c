@@ -376,6 +376,7 @@ static int fl_vr_prepare(struct fl_case *c, char *why, size_t len)
 	p->mode = o->vring_mode;
 	p->kthread = o->kick != FL_KICK_IOCTL;
 	p->descs_match = true;
+	p->remaps_match = true;
 	p->nrings = c->nthreads;
 	p->rings = fl_xcalloc((size_t)p->nrings, sizeof(*p->rings));
 	p->drv_rep = fl_xcalloc((size_t)o->reps, sizeof(*p->drv_rep));
@@ -431,14 +432,14 @@ static int fl_vr_rep_setup(struct fl_case *c, char *why, size_t len)
 	struct fl_vr_ring *vr;
 	int i;
 
-	p->inval_ops = p->inval_skipped = p->inval_refused = 0;
+	memset(&p->inv, 0, sizeof(p->inv));
 	p->ctl_ns = 0;
 	for (i = 0; i < p->nrings; i++) {
 		vr = p->rings[i];
 		vr->tput_t0 = vr->tput_t1 = 0;
 		vr->tput_descs = 0;
 		vr->rep_c0 = vr->r.completed;
-		vr->ops_rep = 0;
+		vr->ops_rep = vr->part_ops_rep = 0;
 		fl_vr_publish(vr);
 		fl_vr_gate_open(vr);
 		/* Zero the driver's counters: they count this repetition. */
@@ -454,10 +455,19 @@ static void fl_vr_add_fail(struct fl_vr *p, const char *msg)
 		snprintf(p->first_fail, sizeof(p->first_fail), "%s", msg);
 }
 
-/* Driver counters of every ring: must match what the harness saw. */
-static int fl_vr_drv_check(struct fl_vr *p, uint64_t *sum, char *why,
-			   size_t len)
+/*
+ * Driver counters of every ring: must match what the harness saw.  In
+ * kmap mode every operation on a page of the ring's parts must have been
+ * followed by one re-mapping (the gate guarantees kernel work on the ring
+ * between two operations and after the last): fewer means the kernel kept
+ * using pages the user had replaced or changed.  THP split and collapse
+ * leave pinned pages alone, so they have no such oracle.
+ */
+static int fl_vr_drv_check(struct fl_case *c, struct fl_vr *p, uint64_t *sum,
+			   char *why, size_t len)
 {
+	bool remap_oracle = p->mode == FL_VRING_KMAP && c->o->inval_rate > 0 &&
+			    c->o->inval_kind != FL_INVAL_THP;
 	static const int errs[] = { FL_VCNT_SEQ_ERRORS, FL_VCNT_CSUM_ERRORS,
 				    FL_VCNT_RING_ERRORS, FL_VCNT_FAULTS };
 	struct fl_vring_stats s;
@@ -497,6 +507,16 @@ static int fl_vr_drv_check(struct fl_vr *p, uint64_t *sum, char *why,
 			ret = -1;
 			break;
 		}
+		if (remap_oracle && s.val[FL_VCNT_REMAPS] != vr->part_ops_rep) {
+			p->remaps_match = false;
+			snprintf(msg, sizeof(msg),
+				 "ring %d: kmap re-established its mapping %llu times after %llu invalidating operations on the ring's pages (%llu invalidations counted): the kernel kept using pages the user had changed",
+				 i, (unsigned long long)s.val[FL_VCNT_REMAPS],
+				 (unsigned long long)vr->part_ops_rep,
+				 (unsigned long long)s.val[FL_VCNT_INVALIDATIONS]);
+			fl_vr_add_fail(p, msg);
+			ret = -1;
+		}
 	}
 	if (ret)
 		fl_why(why, len, "%s", p->first_fail);
@@ -527,11 +547,14 @@ static int fl_vr_rep_finish(struct fl_case *c, char *why, size_t len)
 	}
 	p->tot_mismatches = mism;	/* ring counts are cumulative */
 	p->tot_stale = stale;
-	p->tot_inval_ops += p->inval_ops;
-	p->tot_inval_skipped += p->inval_skipped;
-	p->tot_inval_refused += p->inval_refused;
+	p->inv_tot.ops += p->inv.ops;
+	p->inv_tot.late += p->inv.late;
+	p->inv_tot.part_ops += p->inv.part_ops;
+	p->inv_tot.refused += p->inv.refused;
+	p->inv_tot.collapses += p->inv.collapses;
+	p->inv_tot.replaced += p->inv.replaced;
 	if (p->mode != FL_VRING_MODE_IO_URING) {
-		ret = fl_vr_drv_check(p, sum, why, len);
+		ret = fl_vr_drv_check(c, p, sum, why, len);
 		for (k = 0; k < FL_VCNT_NR; k++)
 			p->tot_drv[k] += sum[k];
 		if (c->measuring && p->ndrv_rep < c->o->reps)
@@ -546,7 +569,7 @@ static int fl_vr_rep_finish(struct fl_case *c, char *why, size_t len)
 	fl_metric(c, "descs", "count", FL_NEITHER, (double)descs);
 	if (c->o->inval_rate > 0)
 		fl_metric(c, "inval_per_s", "1/s", FL_NEITHER,
-			  p->ctl_ns ? (double)p->inval_ops * 1e9 /
+			  p->ctl_ns ? (double)p->inv.ops * 1e9 /
 				      (double)p->ctl_ns : NAN);
 	fl_metric(c, "mismatches", "count", FL_LOWER, (double)mism);
 	fl_metric(c, "stale_reads", "count", FL_LOWER, (double)stale);
@@ -646,11 +669,17 @@ static void fl_vr_json(struct fl_case *c, struct fl_json *j)
 	fl_json_dbl(j, "rate_hz", peer ? 0 : o->inval_rate);
 	fl_json_u64(j, "unit", p->im.unit);
 	fl_json_bool(j, "avail_page_skipped", p->inval_skip_avail);
-	fl_json_u64(j, "ops", p->tot_inval_ops);
-	fl_json_u64(j, "skipped_ticks", p->tot_inval_skipped);
-	fl_json_u64(j, "refused", p->tot_inval_refused);
-	fl_json_str(j, "refused_errno", p->tot_inval_refused ?
-		    fl_errno_name(p->inval_refused_err) : NULL);
+	fl_json_u64(j, "ops", p->inv_tot.ops);
+	fl_json_u64(j, "late", p->inv_tot.late);
+	fl_json_u64(j, "ring_part_ops", p->inv_tot.part_ops);
+	fl_json_u64(j, "refused", p->inv_tot.refused);
+	if (o->inval_rate > 0 && o->inval_kind == FL_INVAL_THP) {
+		fl_json_u64(j, "collapses", p->inv_tot.collapses);
+		if (p->pfns)
+			fl_json_u64(j, "collapses_replaced", p->inv_tot.replaced);
+		else
+			fl_json_null(j, "collapses_replaced");
+	}
 	fl_json_obj_end(j);
 	if (!peer) {
 		fl_json_obj_begin(j, "driver_counters");
@@ -677,8 +706,16 @@ static void fl_vr_json(struct fl_case *c, struct fl_json *j)
 		fl_json_bool(j, "remaps_equal_invalidations",
 			     p->tot_drv[FL_VCNT_REMAPS] ==
 			     p->tot_drv[FL_VCNT_INVALIDATIONS]);
+		/* The exact oracle of fl_vr_drv_check(). */
+		if (p->mode == FL_VRING_KMAP && o->inval_rate > 0 &&
+		    o->inval_kind != FL_INVAL_THP)
+			fl_json_bool(j, "remaps_equal_ring_part_ops",
+				     p->remaps_match);
+		else
+			fl_json_null(j, "remaps_equal_ring_part_ops");
 	}
-	fl_json_u64(j, "invalidation_ops", p->tot_inval_ops);
+	fl_json_u64(j, "invalidation_ops", p->inv_tot.ops);
+	fl_json_u64(j, "ring_part_ops", p->inv_tot.part_ops);
 	fl_json_str(j, "first_failure", p->first_fail[0] ? p->first_fail : NULL);
 	fl_json_obj_end(j);
 }
@@ -745,12 +782,13 @@ static void fl_vr_list(FILE *f)
 	char dev[32], uring[128] = "available";
 	struct fl_vring_stats s;
 	const char *engine = "unknown: no faultline device to ask";
+	bool ok = false;
 	int i, fd = -1, ret;
 
 	ret = io_uring_queue_init(8, &ring, 0);
 	if (ret)
-		snprintf(uring, sizeof(uring), "unsupported: io_uring_queue_init: %s",
-			 strerror(-ret));
+		snprintf(uring, sizeof(uring),
+			 "unsupported: io_uring_queue_init: %s", strerror(-ret));
 	else
 		io_uring_queue_exit(&ring);
 	for (i = 0; i < 64 && fd < 0; i++) {
@@ -760,22 +798,24 @@ static void fl_vr_list(FILE *f)
 	if (fd >= 0) {
 		memset(&s, 0, sizeof(s));
 		s.size = sizeof(s);
-		/* No ring on a fresh file: any answer but ENOTTY means the engine is there. */
-		if (ioctl(fd, FL_IOC_VRING_STATS, &s) && errno == ENOTTY)
-			engine = "unsupported: the faultline driver has no vring engine";
-		else
-			engine = "available (kmap of a ring in a faultline BAR mapping: the driver decides)";
+		/* A fresh file has no ring: any answer but ENOTTY means an engine. */
+		ok = !ioctl(fd, FL_IOC_VRING_STATS, &s) || errno != ENOTTY;
+		engine = ok ? "available" :
+			 "unsupported: this faultline driver has no vring engine (ENOTTY)";
 		close(fd);
 	}
-	fprintf(f, "vring modes:\n");
+	fprintf(f, "vring modes (--mode):\n");
 	for (i = 0; i < FL_VRING_MODE_NR; i++)
-		fprintf(f, "    %-16s %s\n", fl_vring_mode_name(i), engine);
+		fprintf(f, "    %-16s %s%s\n", fl_vring_mode_name(i), engine,
+			i == FL_VRING_KMAP && ok ?
+			" (not on ring memory without struct pages, such as a faultline BAR mapping: EOPNOTSUPP)" : "");
 	fprintf(f, "    %-16s %s (the peer: io_uring's own rings, no driver)\n",
 		fl_vring_mode_name(FL_VRING_MODE_IO_URING), uring);
-	fprintf(f, "vring kicks:\n    %-16s %s\n    %-16s %s\n    %-16s %s\n",
-		"ioctl", engine, "eventfd", engine, "io_uring",
-		ret ? uring : engine);
-	fprintf(f, "vring invalidations: mprotect, dontneed, mremap (ring memory anon, thp, hugetlb; mprotect also faultline), thp (ring memory thp, MADV_COLLAPSE: Linux 6.1+)\n");
+	fprintf(f, "vring kicks (--kick):\n");
+	for (i = 0; i < FL_KICK_NR; i++)
+		fprintf(f, "    %-16s %s\n", fl_kick_name((enum fl_kick)i),
+			i == FL_KICK_IO_URING && ret ? uring : engine);
+	fprintf(f, "vring invalidations (--inval-kind): mprotect (any ring memory), dontneed and mremap (anon, thp, hugetlb), thp (--ring-mem thp; MADV_COLLAPSE: Linux 6.1+)\n");
 }
 
 const struct fl_scenario fl_scen_vring = {

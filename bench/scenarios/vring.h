@@ -42,9 +42,6 @@ struct fl_vr_ring {
 	/* io_uring kick (and the NOP peer) */
 	struct io_uring uring;
 	bool uring_ok;
-	unsigned int sq_pending;	/* kicks queued, not yet submitted */
-	bool call_armed;		/* a read of call_fd is in flight */
-	uint64_t call_buf;
 	/* per repetition, by the worker */
 	uint64_t tput_t0, tput_t1;	/* throughput phase */
 	uint64_t tput_descs;		/* descriptors completed in it */
@@ -60,7 +57,18 @@ struct fl_vr_ring {
 	uint64_t op_posted;		/* posted when the last operation ran */
 	uint64_t ops;			/* invalidation operations, all reps */
 	uint64_t ops_rep;		/* in this repetition */
+	uint64_t part_ops_rep;		/* of them on pages of desc, avail, used */
 } __attribute__((aligned(64)));
+
+/* What the invalidator did (per repetition, and over all of them). */
+struct fl_vr_inval_stats {
+	uint64_t ops;			/* operations done */
+	uint64_t late;			/* waited for the ring past their tick */
+	uint64_t part_ops;		/* on a unit holding desc, avail or used */
+	uint64_t refused;		/* MADV_COLLAPSE: EAGAIN */
+	uint64_t collapses;		/* thp: collapse operations */
+	uint64_t replaced;		/* thp: collapses that changed the PFN */
+};
 
 struct fl_vr {
 	int mode;			/* enum fl_vring_mode or FL_VRING_MODE_IO_URING */
@@ -74,16 +82,17 @@ struct fl_vr {
 	int nrings;
 	struct fl_vr_ring **rings;
 	char dev[256];			/* the faultline device node */
-	/* invalidator, per repetition */
-	uint64_t inval_ops, inval_skipped, inval_refused;
-	int inval_refused_err;
+	/* invalidator */
+	struct fl_vr_inval_stats inv;	/* this repetition */
+	struct fl_vr_inval_stats inv_tot; /* every repetition */
+	bool pfns;			/* /proc/self/pagemap shows PFNs */
 	uint64_t ctl_ns;		/* the controller's measured span */
 	/* totals over every repetition, warm-up included */
 	uint64_t tot_descs, tot_mismatches, tot_stale;
-	uint64_t tot_inval_ops, tot_inval_skipped, tot_inval_refused;
 	uint64_t tot_drv[FL_VCNT_NR];
 	bool drv_ok;			/* stats were read (driver modes) */
 	bool descs_match;		/* driver's descs == consumed, every rep */
+	bool remaps_match;		/* kmap: remaps == ops on the parts, every rep */
 	char first_fail[2 * FL_WHY_LEN];
 	/* driver counters per measured repetition, summed over the rings */
 	uint64_t (*drv_rep)[FL_VCNT_NR];

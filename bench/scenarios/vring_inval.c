@@ -12,9 +12,10 @@
  *  - An operation on a ring waits until the kernel has consumed a
  *    descriptor posted after the previous one, so that every invalidation
  *    is followed by kernel work on the ring (where the kmap mode must
- *    re-establish its mapping) before the next: the driver's remaps can
- *    equal its invalidations.  A tick that finds the ring not ready is
- *    skipped and counted; inval_per_s is the rate achieved.
+ *    re-establish its mapping) before the next: the driver's remaps then
+ *    equal the operations on pages of the ring's parts.  An operation
+ *    that had to wait past its tick is counted late; ticks are not made
+ *    up in bursts, so inval_per_s is the rate achieved.
  *  - Operations that replace pages (dontneed, mremap) run while the ring
  *    is quiescent: the worker drains every descriptor in flight and parks
  *    (the gate below), since the user side's own writes would otherwise
@@ -27,10 +28,12 @@
  * more if an operation came after the last descriptor it consumed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "units.h"
 #include "vring.h"
@@ -81,6 +84,22 @@ int fl_vr_gate_close(struct fl_case *c, struct fl_vr_ring *vr)
 }
 
 /* ------------------------------------------------------------- checks */
+
+/* PFN of the page at @a (0 when /proc/self/pagemap hides them). */
+static uint64_t fl_vr_pfn(const void *a)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e),
+		  (off_t)((uintptr_t)a / FL_PAGE_SIZE * sizeof(e))) != sizeof(e))
+		e = 0;
+	close(fd);
+	return e & ((1ULL << 55) - 1);
+}
+
 
 static bool fl_vr_mem_is(const struct fl_vr *p, const char *kind)
 {
@@ -141,8 +160,11 @@ int fl_vr_inval_check(struct fl_case *c, char *why, size_t len)
 		/* Pages of the ring's parts, one at a time. */
 		p->im.unit = FL_PAGE_SIZE;
 	}
-	if (k == FL_INVAL_THP)
+	if (k == FL_INVAL_THP) {
+		/* PFNs show only to root: else replaced stays unknown. */
+		p->pfns = fl_vr_pfn(&p->im) != 0;
 		return fl_vr_probe_collapse(why, len);
+	}
 	if (k == FL_INVAL_DONTNEED) {
 		p->inval_skip_avail = p->kthread;
 		p->im.save = fl_xaligned(FL_PAGE_SIZE, p->im.unit);
@@ -171,26 +193,49 @@ static char *fl_vr_inval_addr(const struct fl_vr *p,
 	       ((q / (uint64_t)n) % pages) * FL_PAGE_SIZE;
 }
 
-/* One tick on ring @vr: 0 (done or skipped), -1 with @why. */
+/* Does [@a, @a + @len) hold a page of the ring's desc, avail or used part? */
+static bool fl_vr_hits_parts(const struct fl_vr *p, const struct fl_vr_ring *vr,
+			     const char *a, uint64_t len)
+{
+	const char *lo = vr->r.base + p->lay.off[FL_RING_DESC];
+	const char *hi = vr->r.base + p->lay.off[FL_RING_BUFS];
+
+	return a < hi && a + len > lo;
+}
+
+/*
+ * Has the kernel consumed a descriptor posted after the last operation on
+ * @vr?  Waits for it; false when the ring closed or we were interrupted.
+ * *@waited says whether it was not ready at once.
+ */
+static bool fl_vr_ready(struct fl_vr_ring *vr, bool *waited)
+{
+	*waited = false;
+	while (vr->ops && atomic_load_explicit(&vr->completed,
+					       memory_order_acquire) <= vr->op_posted) {
+		if (atomic_load(&vr->gate) == FL_VR_CLOSED || fl_interrupted)
+			return false;
+		*waited = true;
+		sched_yield();
+	}
+	return true;
+}
+
+/* One operation on ring @vr: 0 (done, or the ring closed), -1 with @why. */
 static int fl_vr_inval_one(struct fl_case *c, struct fl_vr *p,
 			   struct fl_vr_ring *vr, char *why, size_t len)
 {
 	enum fl_inval_kind k = (enum fl_inval_kind)c->o->inval_kind;
-	bool replace = fl_inval_replaces(k);
+	bool replace = fl_inval_replaces(k), waited, collapse;
 	int s = FL_VR_IDLE, held, ret;
-	uint64_t q;
-	char sub[FL_WHY_LEN];
+	uint64_t q, pfn0 = 0;
+	char sub[FL_WHY_LEN], *addr;
 
-	if (vr->ops && atomic_load_explicit(&vr->completed,
-					    memory_order_acquire) <= vr->op_posted) {
-		p->inval_skipped++;
+	if (!fl_vr_ready(vr, &waited))
 		return 0;
-	}
 	held = replace ? FL_VR_REQ : FL_VR_BUSY;
-	if (!atomic_compare_exchange_strong(&vr->gate, &s, held)) {
-		p->inval_skipped++;
-		return 0;
-	}
+	if (!atomic_compare_exchange_strong(&vr->gate, &s, held))
+		return 0;	/* closed */
 	if (replace) {
 		while ((s = atomic_load(&vr->gate)) == FL_VR_REQ && !fl_interrupted)
 			sched_yield();
@@ -198,30 +243,41 @@ static int fl_vr_inval_one(struct fl_case *c, struct fl_vr *p,
 			/* The worker closed (or failed), or we were interrupted. */
 			s = FL_VR_REQ;
 			atomic_compare_exchange_strong(&vr->gate, &s, FL_VR_IDLE);
-			p->inval_skipped++;
 			return 0;
 		}
 		held = FL_VR_PARKED;
 	}
 	/* mprotect and thp come in pairs on the same unit. */
 	q = k == FL_INVAL_MPROTECT || k == FL_INVAL_THP ? vr->ops / 2 : vr->ops;
-	ret = fl_inval_op(k, &p->im, fl_vr_inval_addr(p, vr, q), vr->ops, sub,
-			  sizeof(sub));
+	addr = fl_vr_inval_addr(p, vr, q);
+	collapse = k == FL_INVAL_THP && (vr->ops & 1);
+	if (collapse && p->pfns)
+		pfn0 = fl_vr_pfn(addr);
+	ret = fl_inval_op(k, &p->im, addr, vr->ops, sub, sizeof(sub));
 	/* Descriptors posted from now on are read after the operation. */
 	vr->op_posted = atomic_load_explicit(&vr->posted, memory_order_acquire);
 	atomic_compare_exchange_strong(&vr->gate, &held, FL_VR_IDLE);
-	if (ret == -EAGAIN && k == FL_INVAL_THP) {
+	if (ret == -EAGAIN && collapse) {
 		/* MADV_COLLAPSE refused (pinned or busy pages): counted. */
-		p->inval_refused++;
-		p->inval_refused_err = EAGAIN;
+		p->inv.refused++;
 		return 0;
 	}
 	if (ret)
 		return fl_why(why, len, "ring %d, invalidation %llu: %s", vr->id,
 			      (unsigned long long)vr->ops, sub);
+	if (collapse) {
+		p->inv.collapses++;
+		if (p->pfns && fl_vr_pfn(addr) != pfn0)
+			p->inv.replaced++;
+	}
+	if (fl_vr_hits_parts(p, vr, addr, p->im.unit)) {
+		p->inv.part_ops++;
+		vr->part_ops_rep++;
+	}
+	p->inv.late += waited;
+	p->inv.ops++;
 	vr->ops++;
 	vr->ops_rep++;
-	p->inval_ops++;
 	return 0;
 }
 
@@ -236,6 +292,7 @@ int fl_vr_inval_control(struct fl_case *c, char *why, size_t len)
 	double rate = p->mode == FL_VRING_MODE_IO_URING ? 0 : c->o->inval_rate;
 	uint64_t start = fl_mono_ns(), end = start + c->o->duration_ns;
 	uint64_t period = rate > 0 ? (uint64_t)(1e9 / rate) : 0, n = 0, now;
+	uint64_t due = start;
 	bool stopped = false;
 	int ret = 0;
 
@@ -252,14 +309,14 @@ int fl_vr_inval_control(struct fl_case *c, char *why, size_t len)
 						   now + 5000000ULL));
 			continue;
 		}
-		if (now < start + n * period) {
-			fl_sleep_until_mono(FL_MIN(start + n * period,
-						   now + 5000000ULL));
+		if (now < due) {
+			fl_sleep_until_mono(FL_MIN(due, now + 5000000ULL));
 			continue;
 		}
-		ret = fl_vr_inval_one(c, p, p->rings[n % (uint64_t)p->nrings],
+		ret = fl_vr_inval_one(c, p, p->rings[n++ % (uint64_t)p->nrings],
 				      why, len);
-		n++;
+		/* Late ticks are not made up in a burst. */
+		due = FL_MAX(due + period, fl_mono_ns());
 	}
 	p->ctl_ns = fl_mono_ns() - start;
 	return ret;

@@ -633,7 +633,7 @@ def plot_revoke(run, caption):
 # histogram named rtt_ns (else the first histogram whose name has "rtt" or
 # "lat").  Cases are grouped by every other parameter that varies.
 
-VRING_GROUP_PARAMS = ("ring_size", "batch", "payload", "kick", "placement",
+VRING_GROUP_PARAMS = ("ring_size", "batch", "payload", "dir", "kick", "placement",
                       "threads", "ring_mem", "target")
 
 
