@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * faultline - tracepoints: every fault's entry and exit, and revoke/restore.
+ * faultline - tracepoints: every fault's entry and exit, revoke/restore,
+ * and the vring engine's batches, invalidations and re-mappings.
  *
  *   perf record -e 'faultline:*' ...
  *   bpftrace -e 'tracepoint:faultline:faultline_fault_exit
@@ -104,6 +105,74 @@ TRACE_EVENT(faultline_revoke,
 	    TP_printk("faultline%d %s zapped_pages=%llu", __entry->dev,
 		      __entry->revoke ? "revoke" : "restore",
 		      __entry->zapped_pages)
+);
+
+TRACE_DEFINE_ENUM(FL_VRING_UACCESS);
+TRACE_DEFINE_ENUM(FL_VRING_UACCESS_BATCHED);
+TRACE_DEFINE_ENUM(FL_VRING_KMAP);
+
+#define fl_trace_vring_mode(m)						\
+	__print_symbolic(m,						\
+			 { FL_VRING_UACCESS, "uaccess" },		\
+			 { FL_VRING_UACCESS_BATCHED, "uaccess-batched" }, \
+			 { FL_VRING_KMAP, "kmap" })
+
+/* One section of a ring: what it published, what it fetched, its error. */
+TRACE_EVENT(faultline_vring_section,
+	    TP_PROTO(int dev, unsigned int mode, unsigned int published,
+		     u64 bytes, unsigned int fetched, int ret),
+	    TP_ARGS(dev, mode, published, bytes, fetched, ret),
+	    TP_STRUCT__entry(__field(int, dev)
+			     __field(unsigned int, mode)
+			     __field(unsigned int, published)
+			     __field(u64, bytes)
+			     __field(unsigned int, fetched)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->dev = dev;
+			   __entry->mode = mode;
+			   __entry->published = published;
+			   __entry->bytes = bytes;
+			   __entry->fetched = fetched;
+			   __entry->ret = ret;),
+	    TP_printk("faultline%d %s published=%u bytes=%llu fetched=%u ret=%d",
+		      __entry->dev, fl_trace_vring_mode(__entry->mode),
+		      __entry->published, __entry->bytes, __entry->fetched,
+		      __entry->ret)
+);
+
+/* An MMU-notifier invalidation that reached a kmap ring. */
+TRACE_EVENT(faultline_vring_invalidate,
+	    TP_PROTO(int dev, unsigned long start, unsigned long end,
+		     bool blockable, bool handled),
+	    TP_ARGS(dev, start, end, blockable, handled),
+	    TP_STRUCT__entry(__field(int, dev)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(bool, blockable)
+			     __field(bool, handled)),
+	    TP_fast_assign(__entry->dev = dev;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->blockable = blockable;
+			   __entry->handled = handled;),
+	    TP_printk("faultline%d range=0x%lx-0x%lx%s%s", __entry->dev,
+		      __entry->start, __entry->end,
+		      __entry->blockable ? "" : " non-blockable",
+		      __entry->handled ? "" : " busy: retry later")
+);
+
+/* A kmap ring's pages pinned and mapped again (ret 0) or not. */
+TRACE_EVENT(faultline_vring_remap,
+	    TP_PROTO(int dev, unsigned int pages, int ret),
+	    TP_ARGS(dev, pages, ret),
+	    TP_STRUCT__entry(__field(int, dev)
+			     __field(unsigned int, pages)
+			     __field(int, ret)),
+	    TP_fast_assign(__entry->dev = dev;
+			   __entry->pages = pages;
+			   __entry->ret = ret;),
+	    TP_printk("faultline%d pages=%u ret=%d", __entry->dev,
+		      __entry->pages, __entry->ret)
 );
 
 #endif /* _FAULTLINE_TRACE_H */

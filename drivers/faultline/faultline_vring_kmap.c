@@ -40,6 +40,7 @@
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 
+#include "faultline_trace.h"
 #include "faultline_vring.h"
 
 static bool fl_vring_kmap_invalidate(struct mmu_interval_notifier *mni,
@@ -50,11 +51,18 @@ static bool fl_vring_kmap_invalidate(struct mmu_interval_notifier *mni,
 						notifier);
 	struct fl_vring *vr = seg->vr;
 	struct fl_vring_kmap *km = vr->kmap;
+	bool blockable = mmu_notifier_range_blockable(range);
 
-	if (mmu_notifier_range_blockable(range))
+	if (blockable) {
 		mutex_lock(&km->lock);
-	else if (!mutex_trylock(&km->lock))
-		return false;	/* the caller retries, blocking */
+	} else if (!mutex_trylock(&km->lock)) {
+		/* The caller (the OOM reaper) tries again later. */
+		trace_faultline_vring_invalidate(vr->dev->id, range->start,
+						 range->end, false, false);
+		return false;
+	}
+	trace_faultline_vring_invalidate(vr->dev->id, range->start, range->end,
+					 blockable, true);
 
 	/*
 	 * vring_broken_stale: do not advance the sequence, so the worker
@@ -191,6 +199,7 @@ static int fl_vring_kmap_lock_valid(struct fl_vring *vr,
 
 		fl_vring_kmap_unmap(km);
 		ret = fl_vring_kmap_map(vr, f);
+		trace_faultline_vring_remap(vr->dev->id, km->nr_pages, ret);
 		if (ret)
 			return ret;
 		remapped = true;

@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "faultline_trace.h"
 #include "faultline_vring.h"
 
 #define FL_FNV_PRIME	16777619u
@@ -103,6 +104,8 @@ static int fl_vring_payload(struct fl_vring *vr, const struct fl_vring_chain *c,
 			}
 			pos += n;
 			done += n;
+			/* A chain may hold gigabytes. */
+			cond_resched();
 			continue;
 efault:
 			*bad = buf[i].addr + pos;
@@ -209,6 +212,8 @@ static int fl_vring_sync(struct fl_vring *vr, unsigned int want)
 	b->published_bytes = 0;
 	b->fault.kind = 0;
 	ret = vr->ops->sync(vr, b, want);
+	trace_faultline_vring_section(vr->dev->id, vr->mode, b->published,
+				      b->published_bytes, b->nr, ret);
 	if (b->published) {
 		fl_vring_count(vr, FL_VCNT_DESCS, b->published);
 		fl_vring_count(vr, FL_VCNT_BYTES, b->published_bytes);
