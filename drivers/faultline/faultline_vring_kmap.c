@@ -34,8 +34,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -176,10 +178,23 @@ static bool fl_vring_kmap_stale(struct fl_vring_kmap *km)
 }
 
 /*
+ * Whoever invalidates the ring faster than it can be mapped again (an
+ * mprotect() loop in another thread) must not keep the worker here
+ * forever: a signal to the caller, or kthread_stop(), ends the attempt.
+ */
+static bool fl_vring_kmap_give_up(void)
+{
+	if (current->flags & PF_KTHREAD)
+		return kthread_should_stop();
+	return signal_pending(current);
+}
+
+/*
  * Make the kernel mapping valid and return with kmap->lock held (0), or
  * fail with the reason in @f (-EFAULT: a part is no longer mapped or not
- * writable; -ENOMEM).  @count: a re-establishment after an invalidation,
- * counted; false for the first mapping at registration.
+ * writable; -ENOMEM), or -EINTR (see above).  @count: a re-establishment
+ * after an invalidation, counted; false for the first mapping at
+ * registration.
  */
 static int fl_vring_kmap_lock_valid(struct fl_vring *vr,
 				    struct fl_vring_fault *f, bool count)
@@ -197,6 +212,9 @@ static int fl_vring_kmap_lock_valid(struct fl_vring *vr,
 		}
 		mutex_unlock(&km->lock);
 
+		if (remapped && fl_vring_kmap_give_up())
+			return -EINTR;
+		cond_resched();
 		fl_vring_kmap_unmap(km);
 		ret = fl_vring_kmap_map(vr, f);
 		trace_faultline_vring_remap(vr->dev->id, km->nr_pages, ret);
