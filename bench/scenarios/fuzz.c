@@ -173,13 +173,17 @@ static int fl_fz_work(struct fl_thread *th)
 {
 	struct fl_fz_thr *t = th->priv;
 	struct fl_fz *fz = t->fz;
+	uint64_t t0;
 
 	fl_fz_self = t;
+
 	while (t->calls < t->target && !fl_should_stop(th->c) &&
 	       !atomic_load(&fz->hung)) {
-		atomic_store(&t->call_t0, fl_mono_ns());
+		t0 = fl_mono_ns();
+		atomic_store(&t->call_t0, t0);
 		fl_fz_one(fz, t);
 		atomic_store(&t->call_t0, 0);
+		t->ns[t->cur.ent][t->cur.cls] += fl_mono_ns() - t0;
 		if (!(t->calls & 1023))
 			atomic_store_explicit(&th->progress, t->calls,
 					      memory_order_relaxed);
@@ -236,36 +240,55 @@ static int fl_fz_control(struct fl_case *c, char *why, size_t len)
 }
 
 /* Sum of every thread's counts of one entry point and class. */
-static void fl_fz_sum(struct fl_fz *fz, int ent, int cls,
-		      uint64_t out[FL_FZ_NOUT], uint64_t *tried)
+static uint64_t fl_fz_sum(struct fl_fz *fz, int ent, int cls,
+			  uint64_t out[FL_FZ_NOUT], uint64_t *tried)
 {
+	uint64_t ns = 0;
 	int i, k;
 
 	memset(out, 0, sizeof(uint64_t) * FL_FZ_NOUT);
 	*tried = 0;
-	for (i = 0; i < fz->c->nthreads; i++)
+	for (i = 0; i < fz->c->nthreads; i++) {
+		ns += fz->thr[i]->ns[ent][cls];
 		for (k = 0; k < FL_FZ_NOUT; k++) {
 			out[k] += fz->thr[i]->count[ent][cls][k];
 			*tried += fz->thr[i]->count[ent][cls][k];
 		}
+	}
+	return ns;
+}
+
+/* Calls and time per entry point, over the threads. */
+static void fl_fz_ent_total(struct fl_fz *fz, int ent, uint64_t *calls,
+			    uint64_t *ns)
+{
+	uint64_t out[FL_FZ_NOUT], tried;
+	int cls;
+
+	*calls = *ns = 0;
+	for (cls = 0; cls < fl_fz_ncls(ent); cls++) {
+		*ns += fl_fz_sum(fz, ent, cls, out, &tried);
+		*calls += tried;
+	}
 }
 
 static void fl_fz_table(struct fl_fz *fz, FILE *f)
 {
-	uint64_t out[FL_FZ_NOUT], tried;
+	uint64_t out[FL_FZ_NOUT], tried, ns;
 	char name[32];
 	int ent, cls, k;
 
-	fprintf(f, "%-24s %-44s %9s  results\n", "entry point", "argument class",
-		"calls");
+	fprintf(f, "%-24s %-44s %9s %8s  results\n", "entry point",
+		"argument class", "calls", "us/call");
 	for (ent = 0; ent < FL_FZ_NENT; ent++) {
 		for (cls = 0; cls < fl_fz_ncls(ent); cls++) {
-			fl_fz_sum(fz, ent, cls, out, &tried);
+			ns = fl_fz_sum(fz, ent, cls, out, &tried);
 			if (!tried)
 				continue;
-			fprintf(f, "%-24s %-44s %9llu ", fl_fz_ent_name(ent),
+			fprintf(f, "%-24s %-44s %9llu %8.1f ", fl_fz_ent_name(ent),
 				fl_fz_cls_name(ent, cls),
-				(unsigned long long)tried);
+				(unsigned long long)tried,
+				(double)ns / 1e3 / (double)tried);
 			for (k = 0; k < FL_FZ_NOUT; k++)
 				if (out[k])
 					fprintf(f, " %s=%llu",
@@ -273,6 +296,16 @@ static void fl_fz_table(struct fl_fz *fz, FILE *f)
 						(unsigned long long)out[k]);
 			fprintf(f, "\n");
 		}
+	}
+	fprintf(f, "\n%-24s %9s %12s\n", "entry point", "calls", "us per call");
+	for (ent = 0; ent < FL_FZ_NENT; ent++) {
+		uint64_t calls, ens;
+
+		fl_fz_ent_total(fz, ent, &calls, &ens);
+		if (calls)
+			fprintf(f, "%-24s %9llu %12.1f\n", fl_fz_ent_name(ent),
+				(unsigned long long)calls,
+				(double)ens / 1e3 / (double)calls);
 	}
 }
 
@@ -341,7 +374,7 @@ static int fl_fz_rep_finish(struct fl_case *c, char *why, size_t len)
 static void fl_fz_json(struct fl_case *c, struct fl_json *j)
 {
 	struct fl_fz *fz = c->priv;
-	uint64_t out[FL_FZ_NOUT], tried, calls = 0;
+	uint64_t out[FL_FZ_NOUT], tried, calls = 0, ns;
 	char name[32];
 	int ent, cls, k, i;
 
@@ -361,7 +394,7 @@ static void fl_fz_json(struct fl_case *c, struct fl_json *j)
 	fl_json_arr_begin(j, "table");
 	for (ent = 0; ent < FL_FZ_NENT && fz->thr[0]->count; ent++) {
 		for (cls = 0; cls < fl_fz_ncls(ent); cls++) {
-			fl_fz_sum(fz, ent, cls, out, &tried);
+			ns = fl_fz_sum(fz, ent, cls, out, &tried);
 			if (!tried)
 				continue;
 			fl_json_obj_begin(j, NULL);
@@ -369,6 +402,7 @@ static void fl_fz_json(struct fl_case *c, struct fl_json *j)
 			fl_json_str(j, "errnos_of", fl_fz_ent_doc(ent));
 			fl_json_str(j, "class", fl_fz_cls_name(ent, cls));
 			fl_json_u64(j, "calls", tried);
+			fl_json_u64(j, "ns", ns);
 			fl_json_obj_begin(j, "results");
 			for (k = 0; k < FL_FZ_NOUT; k++)
 				if (out[k])
@@ -377,6 +411,20 @@ static void fl_fz_json(struct fl_case *c, struct fl_json *j)
 			fl_json_obj_end(j);
 			fl_json_obj_end(j);
 		}
+	}
+	fl_json_arr_end(j);
+	fl_json_arr_begin(j, "entries");
+	for (ent = 0; ent < FL_FZ_NENT; ent++) {
+		uint64_t n, ens;
+
+		fl_fz_ent_total(fz, ent, &n, &ens);
+		if (!n)
+			continue;
+		fl_json_obj_begin(j, NULL);
+		fl_json_str(j, "entry", fl_fz_ent_name(ent));
+		fl_json_u64(j, "calls", n);
+		fl_json_u64(j, "ns", ens);
+		fl_json_obj_end(j);
 	}
 	fl_json_arr_end(j);
 	fl_json_bool(j, "remap_fault_used", atomic_load(&fz->remap_fault));

@@ -75,12 +75,15 @@ struct fl_fz_thr {
 	uint64_t s[4];			/* the thread's generator */
 	uint64_t calls, target;		/* done, to do */
 	uint64_t (*count)[FL_FZ_NCLS][FL_FZ_NOUT];	/* [ent][cls][out] */
+	/* Time per entry point and class (a touch: with its mmap, munmap). */
+	uint64_t ns[FL_FZ_NENT][FL_FZ_NCLS];
 	int fd, fd_ro, fd_wo;		/* the thread's files */
 	int fd_dm;			/* the file of devmap */
+	unsigned int strategy;		/* fd's, after a successful change */
 	char *arena;			/* reserved address space for MAP_FIXED */
 	uint64_t arena_len;
 	char *argbuf;			/* 2 RW pages then a PROT_NONE guard */
-	char *ropage;			/* a read-only page */
+	char *ropage;			/* read-only pages, a valid struct each */
 	char *scratch;			/* ring memory nobody else uses */
 	uint64_t scratch_len;
 	char *devmap;			/* 2 pages of the device, for pointers */

@@ -217,10 +217,13 @@ const char *fl_fz_cls_name(int ent, int cls)
 
 /* ---------------------------------------------------------- per thread */
 
+static void fl_fz_valid(struct fl_fz_thr *t, int i, void *buf);
+
 int fl_fz_thread_setup(struct fl_fz *fz, struct fl_fz_thr *t, char *why,
 		       size_t len)
 {
 	void *m;
+	int i;
 
 	t->fd = open(fz->dev, O_RDWR | O_CLOEXEC);
 	t->fd_ro = open(fz->dev, O_RDONLY | O_CLOEXEC);
@@ -229,6 +232,14 @@ int fl_fz_thread_setup(struct fl_fz *fz, struct fl_fz_thr *t, char *why,
 	if (t->fd < 0 || t->fd_ro < 0 || t->fd_wo < 0 || t->fd_dm < 0)
 		return fl_sys(why, len, errno, "open", "%s (fuzz thread %d)",
 			      fz->dev, t->tid);
+	{
+		struct fl_strategy st = { .size = sizeof(st) };
+
+		if (ioctl(t->fd, FL_IOC_GET_STRATEGY, &st))
+			return fl_sys(why, len, errno, "ioctl",
+				      "%s, FL_IOC_GET_STRATEGY", fz->dev);
+		t->strategy = st.strategy;
+	}
 	t->kick_fd = eventfd(0, EFD_CLOEXEC);
 	if (t->kick_fd < 0)
 		return fl_sys(why, len, errno, "eventfd", "0");
@@ -246,10 +257,10 @@ int fl_fz_thread_setup(struct fl_fz *fz, struct fl_fz_thr *t, char *why,
 	t->argbuf = m;
 	if (mprotect(t->argbuf + 2 * FL_PAGE_SIZE, FL_PAGE_SIZE, PROT_NONE))
 		return fl_sys(why, len, errno, "mprotect", "guard page");
-	m = mmap(NULL, FL_PAGE_SIZE, PROT_READ | PROT_WRITE,
+	m = mmap(NULL, FL_FZ_NIOC * FL_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
-		return fl_sys(why, len, errno, "mmap", "read-only page");
+		return fl_sys(why, len, errno, "mmap", "read-only pages");
 	t->ropage = m;
 	t->scratch_len = FL_FZ_SCRATCH;
 	m = mmap(NULL, t->scratch_len, PROT_READ | PROT_WRITE,
@@ -257,13 +268,22 @@ int fl_fz_thread_setup(struct fl_fz *fz, struct fl_fz_thr *t, char *why,
 	if (m == MAP_FAILED)
 		return fl_sys(why, len, errno, "mmap", "ring scratch");
 	t->scratch = m;
-	/* Its own file: a mapping would make strategy changes EBUSY. */
+	/*
+	 * Its own file (a mapping would make strategy changes EBUSY) and its
+	 * own pages of the device (another thread's struct would be read).
+	 */
 	m = mmap(NULL, 2 * FL_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 t->fd_dm, 0);
+		 t->fd_dm, (off_t)(2 * FL_PAGE_SIZE * (uint64_t)t->tid));
 	if (m == MAP_FAILED)
 		return fl_sys(why, len, errno, "mmap", "%s, 2 pages (pointer target)",
 			      fz->dev);
 	t->devmap = m;
+	/* A valid struct of each ioctl in its read-only page. */
+	for (i = 0; i < FL_FZ_NIOC; i++)
+		if (fl_fz_iocs[i].size)
+			fl_fz_valid(t, i, t->ropage + (uint64_t)i * FL_PAGE_SIZE);
+	if (mprotect(t->ropage, FL_FZ_NIOC * FL_PAGE_SIZE, PROT_READ))
+		return fl_sys(why, len, errno, "mprotect", "read-only pages");
 	return 0;
 }
 
@@ -274,7 +294,7 @@ void fl_fz_thread_teardown(struct fl_fz_thr *t)
 	if (t->scratch)
 		munmap(t->scratch, t->scratch_len);
 	if (t->ropage)
-		munmap(t->ropage, FL_PAGE_SIZE);
+		munmap(t->ropage, FL_FZ_NIOC * FL_PAGE_SIZE);
 	if (t->argbuf)
 		munmap(t->argbuf, 3 * FL_PAGE_SIZE);
 	if (t->arena)
@@ -318,7 +338,14 @@ static void fl_fz_valid(struct fl_fz_thr *t, int i,
 	if (i == FL_IOC_I_SET_STRATEGY) {
 		struct fl_strategy *s = buf;
 
-		s->strategy = (uint32_t)fl_rb(t, FL_STRAT_NR);
+		/*
+		 * Not remap-fault: its faults print a WARNING each (the
+		 * finding the stress records), which is slow and says nothing
+		 * about errnos.
+		 */
+		do
+			s->strategy = (uint32_t)fl_rb(t, FL_STRAT_NR);
+		while (s->strategy == FL_STRAT_REMAP_FAULT);
 		s->max_order = orders[fl_rb(t, 3)];
 		s->window = 1U << fl_rb(t, 10);
 		s->cache = FL_CACHE_DEFAULT;
@@ -449,8 +476,10 @@ static void fl_fz_note_strategy(struct fl_fz *fz, struct fl_fz_thr *t)
 {
 	struct fl_strategy s = { .size = sizeof(s) };
 
-	if (!ioctl(t->fd, FL_IOC_GET_STRATEGY, &s) &&
-	    s.strategy == FL_STRAT_REMAP_FAULT &&
+	if (ioctl(t->fd, FL_IOC_GET_STRATEGY, &s))
+		return;
+	t->strategy = s.strategy;
+	if (s.strategy == FL_STRAT_REMAP_FAULT &&
 	    !atomic_exchange(&fz->remap_fault, true))
 		fl_klog_expect_remap_fault(&fz->klog);
 }
@@ -467,6 +496,8 @@ static void fl_fz_ioctl_struct(struct fl_fz *fz, struct fl_fz_thr *t, int i)
 	memset(buf, 0, room);
 	fl_fz_valid(t, i, buf);
 	switch (cls) {
+	case C_VALID:
+		break;
 	case C_SZ_ZERO:
 		size = 0;
 		break;
@@ -512,12 +543,8 @@ static void fl_fz_ioctl_struct(struct fl_fz *fz, struct fl_fz_thr *t, int i)
 		arg = (char *)(uintptr_t)(FL_FZ_KERNEL_PTR + fl_rb(t, 1ULL << 30));
 		break;
 	case C_P_RO:
-		if (mprotect(t->ropage, FL_PAGE_SIZE, PROT_READ | PROT_WRITE))
-			return;
-		memcpy(t->ropage, buf, size);
-		if (mprotect(t->ropage, FL_PAGE_SIZE, PROT_READ))
-			return;
-		arg = t->ropage;
+		/* Made once: an mprotect per call would be a TLB shootdown each. */
+		arg = t->ropage + (uint64_t)i * FL_PAGE_SIZE;
 		break;
 	case C_P_MIDSTRUCT:
 		/* The size is readable, the rest runs into the guard page. */
@@ -784,7 +811,8 @@ static void fl_fz_mmap(struct fl_fz *fz, struct fl_fz_thr *t)
 		expect = EEXIST;
 		break;
 	case M_VALIDATE_UNKNOWN:
-		flags = MAP_SHARED_VALIDATE | 0x4000000;
+		/* A bit no kernel knows (not even in LEGACY_MAP_MASK). */
+		flags = MAP_SHARED_VALIDATE | 0x400000;
 		expect = EOPNOTSUPP;
 		break;
 	case M_SYNC:
@@ -814,7 +842,9 @@ static void fl_fz_mmap(struct fl_fz *fz, struct fl_fz_thr *t)
 	m = mmap(addr, len, prot, flags, fd, (off_t)off);
 	err = m == MAP_FAILED ? errno : 0;
 	fl_fz_record(fz, t, err, expect);
-	if (m != MAP_FAILED && fl_rb(t, 2))
+	/* remap-fault's touches warn: a strategy set by random fields. */
+	if (m != MAP_FAILED && fd == t->fd &&
+	    t->strategy != FL_STRAT_REMAP_FAULT && fl_rb(t, 2))
 		fl_fz_touch(fz, t, m, len, prot);
 	if (cls == M_FIXED_ARENA)
 		fl_fz_rereserve(t, addr, len);
@@ -879,9 +909,12 @@ static void fl_fz_lseek(struct fl_fz *fz, struct fl_fz_thr *t)
 		 (long long)offs[cls], wh[cls]);
 	t->cur.ent = FL_FZ_LSEEK;
 	t->cur.cls = cls;
-	/* noop_llseek: the position stays 0 whatever is asked. */
+	/*
+	 * noop_llseek: the position stays 0 whatever is asked; a whence
+	 * above SEEK_MAX the kernel refuses first.
+	 */
 	r = lseek(t->fd, offs[cls], wh[cls]);
-	fl_fz_record(fz, t, r < 0 ? errno : 0, 0);
+	fl_fz_record(fz, t, r < 0 ? errno : 0, cls == L_BAD ? EINVAL : 0);
 }
 
 static void fl_fz_poll(struct fl_fz *fz, struct fl_fz_thr *t)
@@ -903,7 +936,7 @@ void fl_fz_one(struct fl_fz *fz, struct fl_fz_thr *t)
 	uint64_t r = fl_rb(t, 100);
 	int i;
 
-	if (r < 65) {
+	if (r < 72) {
 		/* Known ioctls, unknown numbers now and then. */
 		i = (int)fl_rb(t, FL_FZ_NIOC + 2);
 		if (i >= FL_FZ_NIOC)
@@ -912,7 +945,7 @@ void fl_fz_one(struct fl_fz *fz, struct fl_fz_thr *t)
 			fl_fz_ioctl_struct(fz, t, i);
 		else
 			fl_fz_ioctl_value(fz, t, i);
-	} else if (r < 85) {
+	} else if (r < 86) {
 		fl_fz_mmap(fz, t);
 	} else if (r < 89) {
 		fl_fz_open(fz, t);

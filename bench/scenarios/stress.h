@@ -6,8 +6,9 @@
  *   stress_ops.c     operations: files, mappings, accesses, fork, revoke,
  *                    unbind; what each result may be
  *   stress_ring.c    the vring operations
- *   stress_check.c   the data pattern, counters against the harness's
- *                    tallies, quiescing, the watchdog
+ *   stress_pattern.c the data pattern and its check (pure, unit-tested)
+ *   stress_check.c   counters against the harness's tallies, quiescing,
+ *                    the watchdog
  *   stress_klog.c    the kernel log (also used by fuzz)
  *   stress_report.c  operation traces, the failure report, results
  *   stress.c         the scenario: setup, worker loop, controller
@@ -23,6 +24,7 @@
 
 #include "flbench.h"
 #include "stress_klog.h"
+#include "stress_pattern.h"
 #include "stress_sched.h"
 
 #define FL_STOUCH_MAX	262144ULL	/* pages of one access run (1 GiB) */
@@ -238,33 +240,6 @@ int fl_sring_op(struct fl_stress *st, struct fl_sthr *me,
 void fl_sring_free(struct fl_stress *st, struct fl_sthr *me,
 		   struct fl_sslot *sl);
 
-/* stress_check.c: the pattern of page @page of a device with tag @tag. */
-#define FL_SMAGIC		0x5a5aULL
-static inline uint64_t fl_spat_w0(unsigned int tag, uint64_t page)
-{
-	return FL_SMAGIC << 48 | (uint64_t)(tag & 0xff) << 40 |
-	       (page & 0xffffffffffULL);
-}
-
-static inline uint64_t fl_spat_mix(uint64_t w0)
-{
-	uint64_t x = w0 * 0x9e3779b97f4a7c15ULL;
-
-	return x ^ (x >> 29);
-}
-
-static inline uint64_t fl_spat_w1(uint64_t w0, uint32_t gen)
-{
-	return fl_spat_mix(w0) ^ gen;
-}
-
-/*
- * Check the two words read from device page @page against what the
- * harness knows (@gen: the generation last written, 0 unknown).
- * Returns 0, or -1 with what is wrong in @why.
- */
-int fl_spat_check(unsigned int tag, uint64_t page, uint32_t gen,
-		  uint64_t w0, uint64_t w1, char *why, size_t len);
 /* Is a SIGBUS on a mapping of device @d, incarnation @inc, allowed? */
 bool fl_ssigbus_ok(struct fl_stress *st, int d, int inc, uint64_t rev_gen0);
 void fl_stally_add(struct fl_sthr *me, int d, int inc, unsigned int strat,
