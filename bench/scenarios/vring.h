@@ -92,7 +92,7 @@ struct fl_vr {
 	uint64_t tot_drv[FL_VCNT_NR];
 	bool drv_ok;			/* stats were read (driver modes) */
 	bool descs_match;		/* driver's descs == consumed, every rep */
-	bool remaps_match;		/* kmap: remaps == ops on the parts, every rep */
+	bool remaps_cover;		/* kmap: remaps >= ops on the parts, every rep */
 	char first_fail[2 * FL_WHY_LEN];
 	/* driver counters per measured repetition, summed over the rings */
 	uint64_t (*drv_rep)[FL_VCNT_NR];
