@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,7 +255,7 @@ static int fl_vr_work(struct fl_thread *t)
 			ret = fl_vr_complete(c, vr, vr->r.posted);
 	}
 	if (ret) {
-		atomic_store(&vr->gate, FL_VR_CLOSED);
+		fl_vr_gate_shut(vr);
 		if (vr->registered)
 			fl_vr_drv_state(vr, vr->err, sizeof(vr->err));
 		memcpy(t->why, vr->err, sizeof(t->why) - 1);

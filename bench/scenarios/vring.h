@@ -121,6 +121,8 @@ int fl_vr_gate_point(struct fl_case *c, struct fl_vr_ring *vr);
 /* The worker is done for this repetition (no operations after this). */
 int fl_vr_gate_close(struct fl_case *c, struct fl_vr_ring *vr);
 void fl_vr_gate_open(struct fl_vr_ring *vr);
+/* The worker failed: no more operations on this ring, nobody waits. */
+void fl_vr_gate_shut(struct fl_vr_ring *vr);
 
 /* vring.c */
 /* Consume until vr->r.completed >= @target or the watchdog expires. */

@@ -29,10 +29,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "units.h"
@@ -44,9 +47,48 @@
 
 /* --------------------------------------------------------------- gate */
 
+/*
+ * Waiting on the gate sleeps on its futex rather than spinning: with two
+ * CPUs, a spinning invalidator or parked worker would take the time of
+ * the kthread or of the other side.  Every change of the gate wakes the
+ * waiters; a waiter also looks again every 10 ms (and on a signal).
+ */
+static void fl_vr_gate_wake(struct fl_vr_ring *vr)
+{
+	syscall(SYS_futex, (int *)&vr->gate, FUTEX_WAKE_PRIVATE, INT_MAX,
+		NULL, NULL, 0);
+}
+
+/* Until the gate is no longer @val; returns what it is then. */
+static int fl_vr_gate_wait(struct fl_vr_ring *vr, int val)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = 10000000L };
+	int s;
+
+	while ((s = atomic_load_explicit(&vr->gate, memory_order_acquire)) ==
+	       val && !fl_interrupted)
+		syscall(SYS_futex, (int *)&vr->gate, FUTEX_WAIT_PRIVATE, val,
+			&ts, NULL, 0);
+	return s;
+}
+
+static bool fl_vr_gate_move(struct fl_vr_ring *vr, int from, int to)
+{
+	if (!atomic_compare_exchange_strong(&vr->gate, &from, to))
+		return false;
+	fl_vr_gate_wake(vr);
+	return true;
+}
+
 void fl_vr_gate_open(struct fl_vr_ring *vr)
 {
 	atomic_store(&vr->gate, FL_VR_IDLE);
+}
+
+void fl_vr_gate_shut(struct fl_vr_ring *vr)
+{
+	atomic_store(&vr->gate, FL_VR_CLOSED);
+	fl_vr_gate_wake(vr);
 }
 
 int fl_vr_gate_point(struct fl_case *c, struct fl_vr_ring *vr)
@@ -55,10 +97,8 @@ int fl_vr_gate_point(struct fl_case *c, struct fl_vr_ring *vr)
 		return 0;
 	if (fl_vr_complete(c, vr, vr->r.posted))
 		return -1;
-	atomic_store_explicit(&vr->gate, FL_VR_PARKED, memory_order_release);
-	while (atomic_load_explicit(&vr->gate, memory_order_acquire) ==
-	       FL_VR_PARKED && !fl_interrupted)
-		sched_yield();
+	if (fl_vr_gate_move(vr, FL_VR_REQ, FL_VR_PARKED))
+		fl_vr_gate_wait(vr, FL_VR_PARKED);
 	vr->last_progress = fl_mono_ns();
 	return 0;
 }
@@ -67,17 +107,15 @@ int fl_vr_gate_close(struct fl_case *c, struct fl_vr_ring *vr)
 {
 	int s;
 
-	for (;;) {
-		s = FL_VR_IDLE;
-		if (atomic_compare_exchange_strong(&vr->gate, &s, FL_VR_CLOSED))
-			break;
-		if (s == FL_VR_CLOSED)
+	while (!fl_vr_gate_move(vr, FL_VR_IDLE, FL_VR_CLOSED)) {
+		s = atomic_load(&vr->gate);
+		if (s == FL_VR_CLOSED || fl_interrupted)
 			break;
 		if (s == FL_VR_REQ) {
 			if (fl_vr_gate_point(c, vr))
 				return -1;
 		} else {
-			sched_yield();
+			fl_vr_gate_wait(vr, s);
 		}
 	}
 	return vr->ops_rep && vr->r.completed <= vr->op_posted;
@@ -216,7 +254,8 @@ static bool fl_vr_ready(struct fl_vr_ring *vr, bool *waited)
 		if (atomic_load(&vr->gate) == FL_VR_CLOSED || fl_interrupted)
 			return false;
 		*waited = true;
-		sched_yield();
+		/* The worker does not wake us for this: look every 50 us. */
+		fl_sleep_until_mono(fl_mono_ns() + 50000);
 	}
 	return true;
 }
@@ -227,22 +266,19 @@ static int fl_vr_inval_one(struct fl_case *c, struct fl_vr *p,
 {
 	enum fl_inval_kind k = (enum fl_inval_kind)c->o->inval_kind;
 	bool replace = fl_inval_replaces(k), waited, collapse;
-	int s = FL_VR_IDLE, held, ret;
+	int held, ret;
 	uint64_t q, pfn0 = 0;
 	char sub[FL_WHY_LEN], *addr;
 
 	if (!fl_vr_ready(vr, &waited))
 		return 0;
 	held = replace ? FL_VR_REQ : FL_VR_BUSY;
-	if (!atomic_compare_exchange_strong(&vr->gate, &s, held))
+	if (!fl_vr_gate_move(vr, FL_VR_IDLE, held))
 		return 0;	/* closed */
 	if (replace) {
-		while ((s = atomic_load(&vr->gate)) == FL_VR_REQ && !fl_interrupted)
-			sched_yield();
-		if (s != FL_VR_PARKED) {
+		if (fl_vr_gate_wait(vr, FL_VR_REQ) != FL_VR_PARKED) {
 			/* The worker closed (or failed), or we were interrupted. */
-			s = FL_VR_REQ;
-			atomic_compare_exchange_strong(&vr->gate, &s, FL_VR_IDLE);
+			fl_vr_gate_move(vr, FL_VR_REQ, FL_VR_IDLE);
 			return 0;
 		}
 		held = FL_VR_PARKED;
@@ -256,7 +292,7 @@ static int fl_vr_inval_one(struct fl_case *c, struct fl_vr *p,
 	ret = fl_inval_op(k, &p->im, addr, vr->ops, sub, sizeof(sub));
 	/* Descriptors posted from now on are read after the operation. */
 	vr->op_posted = atomic_load_explicit(&vr->posted, memory_order_acquire);
-	atomic_compare_exchange_strong(&vr->gate, &held, FL_VR_IDLE);
+	fl_vr_gate_move(vr, held, FL_VR_IDLE);
 	if (ret == -EAGAIN && collapse) {
 		/* MADV_COLLAPSE refused (pinned or busy pages): counted. */
 		p->inv.refused++;
