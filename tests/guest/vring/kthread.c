@@ -4,9 +4,10 @@
  * every access mode: exact kicks (one per eventfd write, one for a kick
  * written before registration), batches and call-eventfd signals (one
  * per published batch); TEARDOWN and close() while the kthread is busy
- * stop it cleanly (it is gone when the call returns, everything it
- * published checks out, pins are given back); the owner exiting while
- * its kthread is busy; the file reusable after all of it.
+ * stop it cleanly (it has stopped when the call returns and its task is
+ * gone right after, everything it published checks out, pins are given
+ * back); the owner exiting while its kthread is busy; a forked child
+ * kicking the parent's ring; the file reusable after all of it.
  */
 #include "vring.h"
 
@@ -94,7 +95,7 @@ static void kicks(int fd, unsigned int mode, void *ring, void *bufs)
 	vr_expect(fd, want, "%s: kicked by a forked child", m);
 	KTAP_EXPECT_EQ_U64(r.bad, 0, "%s: every entry checked out", m);
 	vr_teardown(fd);
-	KTAP_EXPECT_EQ_U64(vr_kthreads_of(getpid()), 0,
+	KTAP_EXPECT_EQ_U64(vr_kthreads_left(getpid(), 10), 0,
 			   "%s: TEARDOWN: the kthread is gone", m);
 
 	/* A kick written before SETUP is not lost. */
@@ -177,9 +178,8 @@ static void busy_stop(const char *dev, unsigned int mode, enum stop_how how,
 		waitpid(pid, &status, 0);
 		KTAP_EXPECT(WIFEXITED(status) && !WEXITSTATUS(status),
 			    "%s: %s: the owner exited with its kthread busy", m, h);
-		KTAP_EXPECT_EQ_U64(vr_kthreads_of(pid), 0,
-				   "%s: %s: the kthread is gone when the owner is reaped",
-				   m, h);
+		KTAP_EXPECT_EQ_U64(vr_kthreads_left(pid, 10), 0,
+				   "%s: %s: the kthread is gone with its owner", m, h);
 		/* The child's ring was in its copy of the memory. */
 	} else {
 		fd = busy_ring(dev, mode, &r, ring, bufs, &kick);
@@ -189,8 +189,8 @@ static void busy_stop(const char *dev, unsigned int mode, enum stop_how how,
 		}
 		KTAP_EXPECT(how == STOP_TEARDOWN ? !vr_teardown(fd) : !close(fd),
 			    "%s: %s while the kthread is busy", m, h);
-		KTAP_EXPECT_EQ_U64(vr_kthreads_of(pid), 0,
-				   "%s: %s: the kthread is gone when it returns", m, h);
+		KTAP_EXPECT_EQ_U64(vr_kthreads_left(pid, 10), 0,
+				   "%s: %s: the kthread is gone", m, h);
 		ktap_print_msg("%s: %s: %u of %u chains were done", m, h,
 			       tring_used_idx(&r), BIG_NUM / BIG_NBUF);
 		tring_reap(&r);

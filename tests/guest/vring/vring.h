@@ -498,6 +498,24 @@ static inline int vr_kthreads_of(pid_t pid)
 	return vr_threads(comm);
 }
 
+/*
+ * The ring kthreads of @pid left after at most @secs.  kthread_stop()
+ * returns once the thread function has returned; the task then finishes
+ * do_exit() and is reaped on its own, so /proc may show it for a moment
+ * after TEARDOWN or close() returned.  A bounded wait for that event (a
+ * liveness limit, nothing is timed).
+ */
+static inline int vr_kthreads_left(pid_t pid, int secs)
+{
+	int i, n = vr_kthreads_of(pid);
+
+	for (i = 0; i < secs * 100 && n; i++) {
+		usleep(10000);
+		n = vr_kthreads_of(pid);
+	}
+	return n;
+}
+
 /* ----------------------------------------------------------- eventfd */
 
 /*
