@@ -140,6 +140,7 @@ static int fl_fz_prepare(struct fl_case *c, char *why, size_t len)
 		t->fz = fz;
 		t->tid = i;
 		t->fd = t->fd_ro = t->fd_wo = t->fd_dm = t->kick_fd = -1;
+		t->count = fl_xcalloc(FL_FZ_NENT, sizeof(*t->count));
 		t->target = o->calls / (uint64_t)c->nthreads +
 			    ((uint64_t)i < o->calls % (uint64_t)c->nthreads);
 		fl_srand_seed(t->s, o->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)i);
@@ -165,7 +166,6 @@ static int fl_fz_thread_init(struct fl_thread *th)
 
 	th->priv = t;
 	fl_fz_self = t;
-	t->count = fl_xcalloc(FL_FZ_NENT, sizeof(*t->count));
 	return fl_fz_thread_setup(fz, t, th->why, sizeof(th->why));
 }
 
@@ -371,18 +371,33 @@ static int fl_fz_rep_finish(struct fl_case *c, char *why, size_t len)
 	return 0;
 }
 
+/* Argument classes in all, and those that were tried. */
+static void fl_fz_classes(struct fl_fz *fz, int *total, int *tried_cls)
+{
+	uint64_t out[FL_FZ_NOUT], tried;
+	int ent, cls;
+
+	*total = *tried_cls = 0;
+	for (ent = 0; ent < FL_FZ_NENT; ent++)
+		for (cls = 0; cls < fl_fz_ncls(ent); cls++) {
+			(*total)++;
+			fl_fz_sum(fz, ent, cls, out, &tried);
+			*tried_cls += tried > 0;
+		}
+}
+
 static void fl_fz_json(struct fl_case *c, struct fl_json *j)
 {
 	struct fl_fz *fz = c->priv;
 	uint64_t out[FL_FZ_NOUT], tried, calls = 0, ns;
 	char name[32];
-	int ent, cls, k, i;
+	int ent, cls, k, i, total, tried_cls;
 
 	fl_json_u64(j, "seed", c->o->seed);
 	if (!fz || !fz->thr)
 		return;
 	for (i = 0; i < c->nthreads; i++)
-		calls += fz->thr[i]->count ? fz->thr[i]->calls : 0;
+		calls += fz->thr[i]->calls;
 	fl_json_u64(j, "calls", calls);
 	fl_json_u64(j, "undocumented", fz->undocumented);
 	fl_json_u64(j, "unexpected", fz->unexpected);
@@ -391,8 +406,11 @@ static void fl_fz_json(struct fl_case *c, struct fl_json *j)
 	for (i = 0; i < FL_FZ_KEEP && fl_fz_fails[i]; i++)
 		fl_json_str(j, NULL, fl_fz_fails[i]);
 	fl_json_arr_end(j);
+	fl_fz_classes(fz, &total, &tried_cls);
+	fl_json_i64(j, "classes", total);
+	fl_json_i64(j, "classes_tried", tried_cls);
 	fl_json_arr_begin(j, "table");
-	for (ent = 0; ent < FL_FZ_NENT && fz->thr[0]->count; ent++) {
+	for (ent = 0; ent < FL_FZ_NENT; ent++) {
 		for (cls = 0; cls < fl_fz_ncls(ent); cls++) {
 			ns = fl_fz_sum(fz, ent, cls, out, &tried);
 			if (!tried)

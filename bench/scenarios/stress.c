@@ -198,6 +198,7 @@ static struct fl_sthr *fl_sthr_new(struct fl_stress *st, int tid)
 	int i;
 
 	memset(me, 0, sizeof(*me));
+	me->st = st;
 	me->tid = tid;
 	me->ntrace = st->c->o->trace;
 	me->trace = fl_xcalloc((size_t)me->ntrace, sizeof(*me->trace));
@@ -236,8 +237,10 @@ static int fl_stress_prepare(struct fl_case *c, char *why, size_t len)
 		st->sh = NULL;
 		return fl_sys(why, len, errno, "mmap", "shared device state");
 	}
-	for (d = 0; d < st->ndev; d++)
+	for (d = 0; d < st->ndev; d++) {
 		atomic_store(&st->sh[d].dead_inc, -1);
+		atomic_store(&st->sh[d].dying_inc, -1);
+	}
 	ret = fl_stress_decide(st, why, len);
 	if (ret)
 		return ret;
@@ -455,6 +458,25 @@ static int fl_stress_rep_finish(struct fl_case *c, char *why, size_t len)
 
 /* -------------------------------------------------------------- results */
 
+/* The workers' mappings of device @d: per strategy, and the largest. */
+static void fl_stress_json_maps(struct fl_stress *st, int d, struct fl_json *j)
+{
+	uint64_t n[FL_STRAT_NR] = { 0 }, big = 0;
+	unsigned int s;
+	int i;
+
+	for (i = 0; st->thr && i < st->c->nthreads; i++) {
+		for (s = 0; s < FL_STRAT_NR; s++)
+			n[s] += st->thr[i]->maps[d][s];
+		big = FL_MAX(big, st->thr[i]->max_map[d]);
+	}
+	fl_json_obj_begin(j, "mmaps_by_strategy");
+	for (s = 0; s < FL_STRAT_NR; s++)
+		fl_json_u64(j, fl_strategy_name(s), n[s]);
+	fl_json_obj_end(j);
+	fl_json_u64(j, "largest_mapping", big);
+}
+
 static void fl_stress_json(struct fl_case *c, struct fl_json *j)
 {
 	struct fl_stress *st = c->priv;
@@ -505,6 +527,7 @@ static void fl_stress_json(struct fl_case *c, struct fl_json *j)
 		fl_json_u64(j, "touches", s[FL_ST_TOUCH]);
 		fl_json_u64(j, "sigbus", s[FL_ST_SIGBUS]);
 		fl_json_u64(j, "revokes", st->total.revokes[d][0]);
+		fl_stress_json_maps(st, d, j);
 		fl_json_obj_end(j);
 	}
 	fl_json_arr_end(j);

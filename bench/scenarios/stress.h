@@ -39,7 +39,8 @@ struct fl_sdev_sh {
 	_Atomic uint64_t rev_gen;	/* +1 before a revoke, +1 after its restore */
 	_Atomic int revoking;		/* revokes not yet restored */
 	_Atomic int inc;		/* incarnation: +1 at every rebind */
-	_Atomic int dead_inc;		/* incarnations up to this are removed */
+	_Atomic int dying_inc;		/* up to this: being removed or removed */
+	_Atomic int dead_inc;		/* up to this: removed (unbind returned) */
 	_Atomic int mode_users[FL_CACHE_NR];	/* our live mappings per mode */
 };
 
@@ -133,6 +134,7 @@ struct fl_schild {
 };
 
 struct fl_sthr {
+	struct fl_stress *st;
 	struct fl_thread *t;
 	int tid;
 	struct fl_sched sched;
@@ -143,6 +145,8 @@ struct fl_sthr {
 	struct fl_stally_set tally;
 	uint64_t ops[FL_SOP_NR], skips[FL_SOP_NR], sigbus_ops[FL_SOP_NR];
 	uint64_t pages_checked, pages_written;
+	uint64_t max_map[FL_SDEV_MAX];		/* largest mapping made */
+	uint64_t maps[FL_SDEV_MAX][FL_STRAT_NR];	/* mmaps, any incarnation */
 	/* Trace ring. */
 	struct fl_strace *trace;
 	int ntrace;

@@ -34,14 +34,24 @@ bool fl_ssigbus_ok(struct fl_stress *st, int d, int inc, uint64_t rev_gen0)
 
 	return atomic_load(&sh->revoking) > 0 ||
 	       atomic_load(&sh->rev_gen) != rev_gen0 ||
-	       inc <= atomic_load(&sh->dead_inc);
+	       inc <= atomic_load(&sh->dying_inc);
 }
 
+/*
+ * Only events of the device's live incarnation count: a mapping of a
+ * removed one (still mapped, taking SIGBUS) is no longer the driver's
+ * to count anywhere we can read.  Two buckets, by parity, since at most
+ * one rebind happens between two checkpoints.
+ */
 void fl_stally_add(struct fl_sthr *me, int d, int inc, unsigned int strat,
 		   enum fl_stally k, uint64_t n)
 {
-	if (strat < FL_STRAT_NR)
-		me->tally.v[d][inc & 1][strat][k] += n;
+	struct fl_sdev_sh *sh = &me->st->sh[d];
+
+	if (strat >= FL_STRAT_NR || inc <= atomic_load(&sh->dying_inc) ||
+	    inc != atomic_load(&sh->inc))
+		return;
+	me->tally.v[d][inc & 1][strat][k] += n;
 }
 
 uint64_t fl_sfill_pages(unsigned int strategy, uint64_t vma_pages,

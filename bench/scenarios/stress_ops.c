@@ -114,7 +114,17 @@ int fl_sdev_open(struct fl_stress *st, int d, int *inc, char *why,
 	return fd;
 }
 
+/*
+ * A file or mapping of incarnation @inc while an unbind is under way or
+ * done: ENODEV and SIGBUS are allowed (the device may be gone already).
+ */
 static bool fl_sstale(struct fl_stress *st, int d, int inc)
+{
+	return inc <= atomic_load(&st->sh[d].dying_inc);
+}
+
+/* ... and once the unbind has returned: ENODEV is the only answer. */
+static bool fl_sdead(struct fl_stress *st, int d, int inc)
 {
 	return inc <= atomic_load(&st->sh[d].dead_inc);
 }
@@ -284,7 +294,7 @@ static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
 	fl_sunmap_all(st, me, sl);
 	if (fl_sslot_file(st, me, sl, op->dev))
 		return -1;
-	if (fl_sstale(st, op->dev, sl->fd_inc)) {
+	if (fl_sdead(st, op->dev, sl->fd_inc)) {
 		m = mmap(NULL, FL_PAGE_SIZE, prot, MAP_SHARED, sl->fd, 0);
 		err = errno;
 		if (m != MAP_FAILED)
@@ -344,6 +354,8 @@ static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
 	sl->m_window = sl->cfg.window;
 	sl->m_max_order = sl->cfg.max_order;
 	fl_stally_add(me, op->dev, inc, sl->m_strategy, FL_ST_MMAP, 1);
+	me->maps[op->dev][sl->m_strategy]++;
+	me->max_map[op->dev] = FL_MAX(me->max_map[op->dev], op->len);
 	if (sl->m_strategy == FL_STRAT_REMAP_MMAP)
 		fl_stally_add(me, op->dev, inc, sl->m_strategy, FL_ST_FILL,
 			      op->len / FL_PAGE_SIZE);
@@ -1028,7 +1040,7 @@ static int fl_sop_strategy(struct fl_stress *st, struct fl_sthr *me,
 	if (sl->fd < 0 && fl_sslot_file(st, me, sl, op->dev))
 		return -1;
 	d = sl->fd_dev;
-	if (fl_sstale(st, d, sl->fd_inc)) {
+	if (fl_sdead(st, d, sl->fd_inc)) {
 		ret = ioctl(sl->fd, FL_IOC_SET_STRATEGY, &s);
 		return fl_sexpect_enodev(st, me, sl, ret, errno,
 					 "FL_IOC_SET_STRATEGY");
@@ -1145,8 +1157,10 @@ static int fl_sop_unbind(struct fl_stress *st, struct fl_sthr *me,
 		return FL_SSKIP;
 	}
 	pthread_rwlock_wrlock(&dv->open_lock);
-	atomic_store(&sh->dead_inc, atomic_load(&sh->inc));
+	atomic_store(&sh->dying_inc, atomic_load(&sh->inc));
 	e = fl_write_file("/sys/bus/pci/drivers/faultline/unbind", dv->bdf);
+	if (!e)
+		atomic_store(&sh->dead_inc, atomic_load(&sh->inc));
 	if (e) {
 		fl_stress_fail(st, me, "unbind %s: write(/sys/bus/pci/drivers/faultline/unbind): %s",
 			       dv->bdf, fl_errno_name(-e));

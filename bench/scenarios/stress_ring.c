@@ -128,7 +128,7 @@ static int fl_sring_setup(struct fl_stress *st, struct fl_sthr *me,
 		free(rg->im.save);
 		free(rg);
 		me->cur->err = e;
-		if (e == ENODEV && sl->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dead_inc))
+		if (e == ENODEV && sl->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dying_inc))
 			return 0;
 		fl_stress_fail(st, me, "FL_IOC_VRING_SETUP(mode %u, num %u, batch %u): %s",
 			       s.mode, s.num, s.batch, fl_errno_name(e));
@@ -155,7 +155,7 @@ static int fl_sring_kick(struct fl_stress *st, struct fl_sthr *me,
 	if (ioctl(sl->fd, FL_IOC_VRING_PROCESS, &pr)) {
 		e = errno;
 		me->cur->err = e;
-		if (e == ENODEV && rg->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dead_inc))
+		if (e == ENODEV && rg->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dying_inc))
 			return 0;
 		fl_stress_fail(st, me, "FL_IOC_VRING_PROCESS: %s", fl_errno_name(e));
 		return -1;
@@ -236,7 +236,7 @@ int fl_sring_op(struct fl_stress *st, struct fl_sthr *me,
 	default:
 		if (ioctl(sl->fd, FL_IOC_VRING_TEARDOWN, 0) &&
 		    !(errno == ENODEV &&
-		      sl->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dead_inc))) {
+		      sl->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dying_inc))) {
 			fl_stress_fail(st, me, "FL_IOC_VRING_TEARDOWN: %s",
 				       fl_errno_name(errno));
 			return -1;
