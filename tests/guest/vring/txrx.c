@@ -5,7 +5,8 @@
  * used entries in order with the right lengths, and exact counters
  * (descriptors, bytes, batches, kicks; no error, no invalidation).  Also
  * chains of several buffers, the max argument, index wrap-around past
- * 65535, and a wrong sequence number and checksum being caught.
+ * 65535, the largest ring and batch, and a wrong sequence number and
+ * checksum being caught.
  */
 #include "vring.h"
 
@@ -145,6 +146,56 @@ static void wrap(int fd, unsigned int mode, void *ring, void *bufs)
 	tring_free(&r);
 }
 
+/* The largest ring and batch: one batch of 1000, kmap pins every page. */
+static void biggest(int fd, unsigned int mode)
+{
+	uint8_t *bufs = vr_anon(2 * NUM * BUFSZ);
+	const char *m = vr_mode_names[mode];
+	size_t len = tring_bytes(FL_VRING_NUM_MAX);
+	uint64_t want[FL_VCNT_NR] = { 0 }, bytes;
+	long long pins0 = vr_pins(), pages;
+	struct tring r = { 0 };
+	uint8_t *ring = vr_anon(len);
+
+	if (ring == MAP_FAILED || bufs == MAP_FAILED) {
+		ktap_result(0, "%s: num %u: memory", m, FL_VRING_NUM_MAX);
+		return;
+	}
+	tring_init(&r, ring, FL_VRING_NUM_MAX, bufs, BUFSZ, 1);
+	/* The parts are adjacent: every page from desc to the used ring's end. */
+	pages = ((uintptr_t)&r.vr.used->ring[FL_VRING_NUM_MAX] - (uintptr_t)ring +
+		 PAGE - 1) / PAGE;
+	if (vr_setup(fd, mode, &r, FL_VRING_BATCH_MAX, 0, -1, -1)) {
+		ktap_result(0, "%s: num %u: setup", m, FL_VRING_NUM_MAX);
+		munmap(ring, len);
+		munmap(bufs, 2 * NUM * BUFSZ);
+		return;
+	}
+	if (mode != FL_VRING_KMAP)
+		pages = 0;
+	KTAP_EXPECT_EQ_U64(vr_pins() - pins0, pages, "%s: num %u: %lld ring pages pinned",
+			   m, FL_VRING_NUM_MAX, pages);
+	bytes = tring_push(&r, NUM, false, 1, 16);
+	bytes += tring_push(&r, NUM, true, 1, 0);
+	KTAP_EXPECT_EQ_U64(vr_process(fd, 0), 2 * NUM, "%s: num %u: %u chains", m,
+			   FL_VRING_NUM_MAX, 2 * NUM);
+	KTAP_EXPECT_EQ_U64(tring_reap(&r), 2 * NUM, "%s: num %u: %u used entries", m,
+			   FL_VRING_NUM_MAX, 2 * NUM);
+	want[FL_VCNT_DESCS] = 2 * NUM;
+	want[FL_VCNT_BYTES] = bytes;
+	want[FL_VCNT_BATCHES] = 1;
+	want[FL_VCNT_KICKS] = 1;
+	vr_expect(fd, want, "%s: num %u, batch %u", m, FL_VRING_NUM_MAX,
+		  FL_VRING_BATCH_MAX);
+	KTAP_EXPECT_EQ_U64(r.bad, 0, "%s: num %u: every entry checked out", m,
+			   FL_VRING_NUM_MAX);
+	vr_teardown(fd);
+	KTAP_EXPECT_EQ_U64(vr_pins(), pins0, "%s: num %u: unpinned", m, FL_VRING_NUM_MAX);
+	tring_free(&r);
+	munmap(ring, len);
+	munmap(bufs, 2 * NUM * BUFSZ);
+}
+
 int main(void)
 {
 	char dev[64];
@@ -162,6 +213,7 @@ int main(void)
 	for (mode = 0; mode < FL_VRING_MODE_NR; mode++) {
 		basic(fd, mode, ring, bufs);
 		wrap(fd, mode, ring, bufs);
+		biggest(fd, mode);
 	}
 	KTAP_EXPECT_EQ_U64(fl_klog_new_lines(kmsg), 0,
 			   "nothing in the kernel log");
