@@ -7,6 +7,9 @@ FL_PROG=${FL_PROG:-$(basename "$0" .t)}
 LAB=$FL_TOP/scripts/lab
 T_N=0
 T_FAILED=0
+# lastpipe: a pipeline's last part (t_reemit's loop) runs in this shell,
+# so the counts it keeps stay.
+shopt -s lastpipe
 FL_TEST_RESULTS=${FL_TEST_RESULTS:-$FL_TOP/results/tests-manual}
 FL_TEST_KERNELS=${FL_TEST_KERNELS:-6.12 6.1}
 
@@ -43,6 +46,34 @@ t_lab() {
 	t_diag <"$T_LAB_DIR.log"
 }
 
+# t_reemit [SUFFIX]: read TAP (or KTAP) results on stdin and add them to
+# ours, renumbered, SUFFIX appended to each name; plans dropped, every
+# other line a diagnostic.
+t_reemit() {
+	local line
+	while IFS= read -r line; do
+		if [[ $line =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]]; then
+			T_N=$((T_N + 1))
+			[ -n "${BASH_REMATCH[1]}" ] && T_FAILED=$((T_FAILED + 1))
+			echo "${BASH_REMATCH[1]}ok $T_N ${BASH_REMATCH[2]}${1:-}"
+		elif [[ $line =~ ^1\.\.[0-9]+ ]]; then
+			:
+		else
+			echo "# ${line#\# }"
+		fi
+	done
+}
+
+# t_include FILE [NAME=VALUE...]: run another test file (with those
+# variables set) and add its results to ours; its exit status is one more.
+t_include() {
+	local file=$1 rcfile; shift
+	rcfile=$(mktemp)
+	{ env "$@" "$file" 2>&1; echo $? >"$rcfile"; } | t_reemit
+	t_ok "$(cat "$rcfile")" "${file##*/}${*:+ ($*)}: exit status 0"
+	rm -f "$rcfile"
+}
+
 # t_lab_group GROUP KERNEL [LAB OPTIONS]: run guest test group GROUP in one
 # boot of lab kernel KERNEL,
 # re-emit its results as ours, then one result for the boot as a whole
@@ -58,19 +89,8 @@ t_lab_group() {
 	rm -rf "$T_LAB_DIR"; mkdir -p "$FL_TEST_RESULTS"
 	local rcfile
 	rcfile=$(mktemp)
-	# lastpipe: the loop runs in this shell, so its counts stay.
-	shopt -s lastpipe
 	{ "$LAB" run --kernel "$kernel" --out "$T_LAB_DIR" "$@" "${expect[@]}" -- fl-runtests "$group" 2>&1
-	  echo $? >"$rcfile"; } |
-	while IFS= read -r line; do
-		if [[ $line =~ ^(not\ )?ok\ [0-9]+\ (.*)$ ]]; then
-			T_N=$((T_N + 1))
-			[ -n "${BASH_REMATCH[1]}" ] && T_FAILED=$((T_FAILED + 1))
-			echo "${BASH_REMATCH[1]}ok $T_N ${BASH_REMATCH[2]} [$kernel]"
-		else
-			echo "# $line"
-		fi
-	done
+	  echo $? >"$rcfile"; } | t_reemit " [$kernel]"
 	T_LAB_RC=$(cat "$rcfile")
 	rm -f "$rcfile"
 	t_ok "$T_LAB_RC" "$group [$kernel]: lab exit status 0 and clean kernel log"
