@@ -842,8 +842,11 @@ static void fl_fz_mmap(struct fl_fz *fz, struct fl_fz_thr *t)
 	m = mmap(addr, len, prot, flags, fd, (off_t)off);
 	err = m == MAP_FAILED ? errno : 0;
 	fl_fz_record(fz, t, err, expect);
-	/* remap-fault's touches warn: a strategy set by random fields. */
-	if (m != MAP_FAILED && fd == t->fd &&
+	/*
+	 * A touch is a call too (not past --calls).  remap-fault's touches
+	 * warn: not when random fields set it.
+	 */
+	if (m != MAP_FAILED && fd == t->fd && t->calls < t->target &&
 	    t->strategy != FL_STRAT_REMAP_FAULT && fl_rb(t, 2))
 		fl_fz_touch(fz, t, m, len, prot);
 	if (cls == M_FIXED_ARENA)

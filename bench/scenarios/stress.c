@@ -24,11 +24,6 @@
 
 _Thread_local struct fl_sthr *fl_sself;
 
-uint64_t fl_stress_now(const struct fl_stress *st)
-{
-	return fl_mono_ns() - st->t0;
-}
-
 void fl_stress_fail(struct fl_stress *st, struct fl_sthr *me,
 		    const char *fmt, ...)
 {

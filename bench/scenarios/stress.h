@@ -222,7 +222,6 @@ static inline bool fl_stress_failed(const struct fl_stress *st)
 {
 	return atomic_load_explicit(&st->failed, memory_order_relaxed);
 }
-uint64_t fl_stress_now(const struct fl_stress *st);
 
 /* stress_ops.c */
 int fl_sop_exec(struct fl_stress *st, struct fl_sthr *me,
@@ -241,8 +240,7 @@ void fl_ssignals_restore(struct fl_stress *st);
 int fl_sring_probe(struct fl_stress *st, char *why, size_t len);
 int fl_sring_op(struct fl_stress *st, struct fl_sthr *me,
 		struct fl_sslot *sl, const struct fl_sop_args *op);
-void fl_sring_free(struct fl_stress *st, struct fl_sthr *me,
-		   struct fl_sslot *sl);
+void fl_sring_free(struct fl_sslot *sl);
 
 /* Is a SIGBUS on a mapping of device @d, incarnation @inc, allowed? */
 bool fl_ssigbus_ok(struct fl_stress *st, int d, int inc, uint64_t rev_gen0);

@@ -136,10 +136,9 @@ static int fl_sget_strategy(int fd, struct fl_strategy *s)
 	return ioctl(fd, FL_IOC_GET_STRATEGY, s);
 }
 
-static void fl_sclose_fd(struct fl_stress *st, struct fl_sthr *me,
-			 struct fl_sslot *sl)
+static void fl_sclose_fd(struct fl_sslot *sl)
 {
-	fl_sring_free(st, me, sl);
+	fl_sring_free(sl);
 	if (sl->fd >= 0)
 		close(sl->fd);
 	sl->fd = -1;
@@ -157,7 +156,7 @@ static int fl_sslot_file(struct fl_stress *st, struct fl_sthr *me,
 
 	if (sl->fd >= 0 && sl->fd_dev == d && !fl_sstale(st, d, sl->fd_inc))
 		return 0;
-	fl_sclose_fd(st, me, sl);
+	fl_sclose_fd(sl);
 	sl->fd = fl_sdev_open(st, d, &sl->fd_inc, why, sizeof(why));
 	if (sl->fd < 0) {
 		fl_stress_fail(st, me, "%s", why);
@@ -183,7 +182,7 @@ static int fl_sexpect_enodev(struct fl_stress *st, struct fl_sthr *me,
 {
 	if (ret == -1 && err == ENODEV) {
 		fl_strace_note(me, "%s on a removed device: ENODEV", call);
-		fl_sclose_fd(st, me, sl);
+		fl_sclose_fd(sl);
 		return FL_SOK;
 	}
 	fl_stress_fail(st, me, "%s on a file of a removed device: %s, CONFIG.md documents ENODEV",
@@ -279,7 +278,7 @@ void fl_sslot_release(struct fl_stress *st, struct fl_sthr *me,
 		      struct fl_sslot *sl)
 {
 	fl_sunmap_all(st, me, sl);
-	fl_sclose_fd(st, me, sl);
+	fl_sclose_fd(sl);
 }
 
 static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
@@ -534,8 +533,8 @@ static void fl_saccess_piece(struct fl_saccess *a, const struct fl_sslot *sl,
 }
 
 /* @n distinct-enough pages of @npages: a run (touch) or scattered. */
-static uint64_t fl_spages(struct fl_sthr *me, uint64_t *buf, uint64_t npages,
-			  uint64_t n, bool run, uint64_t rnd)
+static uint64_t fl_spages(uint64_t *buf, uint64_t npages, uint64_t n,
+			  bool run, uint64_t rnd)
 {
 	uint64_t s[4], i, start;
 
@@ -551,7 +550,6 @@ static uint64_t fl_spages(struct fl_sthr *me, uint64_t *buf, uint64_t npages,
 	n = FL_MIN(n, FL_STOUCH_MAX);
 	for (i = 0; i < n; i++)
 		buf[i] = fl_srand_below(s, npages);
-	(void)me;
 	return n;
 }
 
@@ -567,7 +565,7 @@ static int fl_sop_access(struct fl_stress *st, struct fl_sthr *me,
 		return FL_SSKIP;
 	fl_saccess_piece(&a, sl, pc);
 	a.pages = scratch;
-	a.n = fl_spages(me, scratch, pc->len / FL_PAGE_SIZE, op->len,
+	a.n = fl_spages(scratch, pc->len / FL_PAGE_SIZE, op->len,
 			op->kind == FL_SOP_TOUCH, op->rnd >> 8);
 	switch (op->kind) {
 	case FL_SOP_TOUCH:
@@ -680,7 +678,7 @@ static int fl_sop_fork(struct fl_stress *st, struct fl_sthr *me,
 		return FL_SSKIP;
 	fl_saccess_piece(&a, sl, pc);
 	a.pages = scratch;
-	a.n = fl_spages(me, scratch, pc->len / FL_PAGE_SIZE, op->len, false,
+	a.n = fl_spages(scratch, pc->len / FL_PAGE_SIZE, op->len, false,
 			op->rnd >> 8);
 	a.mode = FL_SACC_CHECK | (op->write && !sl->m_ro ? FL_SACC_WRITE : 0);
 	a.gen = ++me->gen;
@@ -907,7 +905,7 @@ static int fl_sop_mprotect(struct fl_stress *st, struct fl_sthr *me,
 		goto fail;
 	fl_saccess_piece(&a, sl, pc);
 	a.pages = scratch;
-	a.n = fl_spages(me, scratch, pc->len / FL_PAGE_SIZE, 4, false, op->rnd);
+	a.n = fl_spages(scratch, pc->len / FL_PAGE_SIZE, 4, false, op->rnd);
 	a.mode = FL_SACC_CHECK;
 	rev_gen0 = atomic_load(&st->sh[a.dev].rev_gen);
 	fl_saccess_run(st, me, &a);
@@ -982,18 +980,17 @@ static int fl_sop_madvise(struct fl_stress *st, struct fl_sthr *me,
 static int fl_sop_open(struct fl_stress *st, struct fl_sthr *me,
 		       struct fl_sslot *sl, const struct fl_sop_args *op)
 {
-	fl_sclose_fd(st, me, sl);
+	fl_sclose_fd(sl);
 	return fl_sslot_file(st, me, sl, op->dev) ? -1 : FL_SOK;
 }
 
-static int fl_sop_close(struct fl_stress *st, struct fl_sthr *me,
-			struct fl_sslot *sl)
+static int fl_sop_close(struct fl_sthr *me, struct fl_sslot *sl)
 {
 	if (sl->fd < 0)
 		return FL_SSKIP;
 	if (sl->npieces)
 		fl_strace_note(me, "the mapping stays");
-	fl_sclose_fd(st, me, sl);
+	fl_sclose_fd(sl);
 	return FL_SOK;
 }
 
@@ -1327,7 +1324,7 @@ int fl_sop_exec(struct fl_stress *st, struct fl_sthr *me,
 	case FL_SOP_REVOKE:
 		return fl_sop_revoke(st, me, op);
 	case FL_SOP_CLOSE:
-		return fl_sop_close(st, me, sl);
+		return fl_sop_close(me, sl);
 	case FL_SOP_UNBIND:
 		return fl_sop_unbind(st, me, op);
 	case FL_SOP_RING:

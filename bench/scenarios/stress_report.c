@@ -117,6 +117,12 @@ static void fl_sreport_cmdline(const struct fl_stress *st, FILE *f)
 		o->threads);
 	if (o->strategy[0])
 		fprintf(f, " --strategy %s", o->strategy);
+	if (o->max_order >= 0)
+		fprintf(f, " --max-order %d", o->max_order);
+	if (o->window)
+		fprintf(f, " --window %d", o->window);
+	if (o->cache[0])
+		fprintf(f, " --cache %s", o->cache);
 	if (o->ops)
 		fprintf(f, " --ops %llu", (unsigned long long)o->ops);
 	else

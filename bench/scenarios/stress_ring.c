@@ -43,13 +43,10 @@ int fl_sring_probe(struct fl_stress *st, char *why, size_t len)
 	return 0;
 }
 
-void fl_sring_free(struct fl_stress *st, struct fl_sthr *me,
-		   struct fl_sslot *sl)
+void fl_sring_free(struct fl_sslot *sl)
 {
 	struct fl_sring *rg = sl->ring;
 
-	(void)st;
-	(void)me;
 	if (!rg)
 		return;
 	if (sl->fd >= 0 && sl->fd_inc == rg->fd_inc)
@@ -241,7 +238,7 @@ int fl_sring_op(struct fl_stress *st, struct fl_sthr *me,
 				       fl_errno_name(errno));
 			return -1;
 		}
-		fl_sring_free(st, me, sl);
+		fl_sring_free(sl);
 		return 0;
 	}
 }

@@ -16,7 +16,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 SEED=11
-OPS=300
+OPS=400
 BROKEN_SEED=3
 
 t_jq() {	# t_jq NAME FILTER FILE [WHY]: FILTER prints true
@@ -38,7 +38,7 @@ run bulk --target faultline:\$(node pci),faultline:\$(node ram) --strategy inser
 case " $1 " in *" huge "*)
 	run huge2 --target faultline:\$(node pci),faultline:\$(node ram) --strategy huge --threads 2 --seed $SEED --ops $OPS ;;
 esac
-run mixed --target faultline:\$(node pci),faultline:\$(node ram) --threads 2 --seed 12 --ops 600
+run mixed --target faultline:\$(node pci),faultline:\$(node ram) --threads 2 --seed 12 --ops 800
 if [ $2 = 1 ]; then
 	fl-module reload broken_huge_align=1 ram_mb=512
 	run broken --target faultline:\$(node pci) --threads 2 --seed $BROKEN_SEED
@@ -66,7 +66,7 @@ for k in $FL_TEST_KERNELS; do
 		t_jq "[$k] stress $r: case ok, no failure" \
 			'.cases[0].status == "ok" and .cases[0].scenario.failed == false' "$j"
 		nops=$OPS
-		[ "$r" = mixed ] && nops=600
+		[ "$r" = mixed ] && nops=800
 		t_jq "[$k] stress $r: the whole schedule ($nops operations a thread) done or skipped" \
 			"([.cases[0].scenario.ops[] | .done + .skipped] | add) == 2 * $nops" "$j"
 		t_jq "[$k] stress $r: counters checked for every device at every checkpoint" \

@@ -23,7 +23,7 @@ t_jq() {	# t_jq NAME FILTER FILE: FILTER prints true
 
 first=${FL_TEST_KERNELS%% *}
 for k in $FL_TEST_KERNELS; do
-	calls=250000
+	calls=200000
 	[ "$k" = "$first" ] && calls=1000000
 	t_lab "fuzz-$k" --kernel "$k" -- sh -c \
 		"flbench fuzz --target faultline:/dev/faultline0 --threads 2 --seed $SEED --calls $calls --out \$OUT/fuzz >\$OUT/fuzz.log 2>&1; echo \$? >\$OUT/fuzz.rc"
