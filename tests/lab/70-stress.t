@@ -13,10 +13,18 @@
 # operation of the schedule done or skipped, counters checked at every
 # checkpoint, no unexpected kernel-log line; remap-fault's lock warning
 # is a finding (on kernels that print it), never a failure.
+#
+# For other callers (the debug-kernel test): FL_STRESS_OPS (operations a
+# thread, 400; the mixed run twice that, and at least 60 so that its
+# schedule reaches an unbind), FL_STRESS_SEED (11),
+# FL_STRESS_OP_TIMEOUT (flbench's --op-timeout, 60s), FL_STRESS_BROKEN
+# (1: the broken-driver run on the first kernel, 0: none).
 . "$(dirname "$0")/../lib/tap.sh"
 
-SEED=11
-OPS=400
+SEED=${FL_STRESS_SEED:-11}
+OPS=${FL_STRESS_OPS:-400}
+MIXED_OPS=$((2 * OPS))
+OP_TIMEOUT=${FL_STRESS_OP_TIMEOUT:-60s}
 BROKEN_SEED=3
 
 t_jq() {	# t_jq NAME FILTER FILE [WHY]: FILTER prints true
@@ -30,7 +38,7 @@ t_jq() {	# t_jq NAME FILTER FILE [WHY]: FILTER prints true
 guest_script() {	# guest_script "STRATEGIES" BROKEN(0|1)
 	cat <<EOF
 node() { for d in /sys/class/misc/faultline*; do [ "\$(cat \$d/backing)" = \$1 ] && echo /dev/\${d##*/}; done; }
-run() { n=\$1; shift; flbench stress --quiet --out \$OUT/\$n "\$@" >\$OUT/\$n.log 2>&1; echo \$? >\$OUT/\$n.rc; }
+run() { n=\$1; shift; flbench stress --quiet --op-timeout $OP_TIMEOUT --out \$OUT/\$n "\$@" >\$OUT/\$n.log 2>&1; echo \$? >\$OUT/\$n.rc; }
 for s in $1; do
 	run \$s --target faultline:\$(node pci) --strategy \$s --threads 2 --seed $SEED --ops $OPS
 done
@@ -38,7 +46,7 @@ run bulk --target faultline:\$(node pci),faultline:\$(node ram) --strategy inser
 case " $1 " in *" huge "*)
 	run huge2 --target faultline:\$(node pci),faultline:\$(node ram) --strategy huge --threads 2 --seed $SEED --ops $OPS ;;
 esac
-run mixed --target faultline:\$(node pci),faultline:\$(node ram) --threads 2 --seed 12 --ops 800
+run mixed --target faultline:\$(node pci),faultline:\$(node ram) --threads 2 --seed 12 --ops $MIXED_OPS
 if [ $2 = 1 ]; then
 	fl-module reload broken_huge_align=1 ram_mb=512
 	run broken --target faultline:\$(node pci) --threads 2 --seed $BROKEN_SEED
@@ -52,7 +60,7 @@ for k in $FL_TEST_KERNELS; do
 	# 6.1 cannot map huge PFNMAP entries: huge is EOPNOTSUPP there.
 	[ "$k" = 6.1 ] && strategies=${strategies% huge}
 	broken=0
-	[ "$k" = "$first" ] && broken=1
+	[ "$k" = "$first" ] && [ "${FL_STRESS_BROKEN:-1}" = 1 ] && broken=1
 	t_lab "stress-$k" --kernel "$k" --modparams ram_mb=512 \
 		--expect-warn 'rwsem\.h:[0-9]+' -- sh -c "$(guest_script "$strategies" $broken)"
 	d=$T_LAB_DIR
@@ -66,7 +74,7 @@ for k in $FL_TEST_KERNELS; do
 		t_jq "[$k] stress $r: case ok, no failure" \
 			'.cases[0].status == "ok" and .cases[0].scenario.failed == false' "$j"
 		nops=$OPS
-		[ "$r" = mixed ] && nops=800
+		[ "$r" = mixed ] && nops=$MIXED_OPS
 		t_jq "[$k] stress $r: the whole schedule ($nops operations a thread) done or skipped" \
 			"([.cases[0].scenario.ops[] | .done + .skipped] | add) == 2 * $nops" "$j"
 		t_jq "[$k] stress $r: counters checked for every device at every checkpoint" \

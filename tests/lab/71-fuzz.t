@@ -10,9 +10,14 @@
 # right answer got it, no unexpected signal, a clean kernel log, the
 # outcome table in result.json and on stdout.  That the fuzzer's errno
 # table is CONFIG.md's is build/tests/unit/test_fuzz_errtab's job.
+#
+# For other callers (the debug-kernel test): FL_FUZZ_CALLS (calls on every
+# kernel instead of 1000000 on the first and 200000 on the others),
+# FL_FUZZ_SEED (21), FL_FUZZ_OP_TIMEOUT (flbench's --op-timeout, 60s).
 . "$(dirname "$0")/../lib/tap.sh"
 
-SEED=21
+SEED=${FL_FUZZ_SEED:-21}
+OP_TIMEOUT=${FL_FUZZ_OP_TIMEOUT:-60s}
 
 t_jq() {	# t_jq NAME FILTER FILE: FILTER prints true
 	local got
@@ -25,8 +30,9 @@ first=${FL_TEST_KERNELS%% *}
 for k in $FL_TEST_KERNELS; do
 	calls=200000
 	[ "$k" = "$first" ] && calls=1000000
+	calls=${FL_FUZZ_CALLS:-$calls}
 	t_lab "fuzz-$k" --kernel "$k" -- sh -c \
-		"flbench fuzz --target faultline:/dev/faultline0 --threads 2 --seed $SEED --calls $calls --out \$OUT/fuzz >\$OUT/fuzz.log 2>&1; echo \$? >\$OUT/fuzz.rc"
+		"flbench fuzz --target faultline:/dev/faultline0 --threads 2 --seed $SEED --calls $calls --op-timeout $OP_TIMEOUT --out \$OUT/fuzz >\$OUT/fuzz.log 2>&1; echo \$? >\$OUT/fuzz.rc"
 	d=$T_LAB_DIR
 	j=$d/fuzz/result.json
 	t_is "$T_LAB_RC" 0 "[$k] the lab ran; clean kernel log"
