@@ -3,8 +3,9 @@
  * stress.h - the parts of flbench stress (see CONFIG.md, "Stress"):
  *
  *   stress_sched.c   the seeded schedule (pure, unit-tested)
- *   stress_ops.c     operations: files, mappings, accesses, fork, revoke,
- *                    unbind; what each result may be
+ *   stress_ops.c     operations on files and mappings, revoke, unbind;
+ *                    what each result may be
+ *   stress_access.c  page accesses (signals caught), fork, mprotect
  *   stress_ring.c    the vring operations
  *   stress_pattern.c the data pattern and its check (pure, unit-tested)
  *   stress_check.c   counters against the harness's tallies, quiescing,
@@ -223,6 +224,15 @@ static inline bool fl_stress_failed(const struct fl_stress *st)
 	return atomic_load_explicit(&st->failed, memory_order_relaxed);
 }
 
+/* An operation's outcome, besides failing the run (-1). */
+enum { FL_SOK = 0, FL_SSKIP = 1 };
+
+/* The piece of a slot's mapping an operation works on, by its seed. */
+static inline struct fl_spiece *fl_spick(struct fl_sslot *sl, uint64_t rnd)
+{
+	return sl->npieces ? &sl->piece[rnd % (uint64_t)sl->npieces] : NULL;
+}
+
 /* stress_ops.c */
 int fl_sop_exec(struct fl_stress *st, struct fl_sthr *me,
 		const struct fl_sop_args *op);
@@ -233,8 +243,21 @@ int fl_sdev_open(struct fl_stress *st, int d, int *inc, char *why,
 int fl_sshared_remake(struct fl_stress *st, int d, uint64_t rnd,
 		      char *why, size_t len);
 void fl_sshared_drop(struct fl_stress *st, int d);
+
+/* stress_access.c */
 void fl_ssignals_install(struct fl_stress *st);
 void fl_ssignals_restore(struct fl_stress *st);
+int fl_sop_access(struct fl_stress *st, struct fl_sthr *me,
+		  struct fl_sslot *sl, const struct fl_sop_args *op,
+		  uint64_t *scratch);
+int fl_sop_shared(struct fl_stress *st, struct fl_sthr *me,
+		  const struct fl_sop_args *op, uint64_t *scratch);
+int fl_sop_fork(struct fl_stress *st, struct fl_sthr *me,
+		struct fl_sslot *sl, const struct fl_sop_args *op,
+		uint64_t *scratch);
+int fl_sop_mprotect(struct fl_stress *st, struct fl_sthr *me,
+		    struct fl_sslot *sl, const struct fl_sop_args *op,
+		    uint64_t *scratch);
 
 /* stress_ring.c */
 int fl_sring_probe(struct fl_stress *st, char *why, size_t len);
