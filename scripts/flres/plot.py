@@ -67,11 +67,10 @@ def slug(s):
     return out.strip("-")
 
 
-def log_tics(lo, hi, axis="y"):
-    """Tics at 1, 2, 5 x 10^k between LO and HI (gnuplot labels only the
-    decades of a log axis, too few when the range is narrow)."""
+def _log_tic_values(lo, hi):
+    """1, 2, 5 x 10^k between LO and HI (only the decades over 4 of them)."""
     if not lo or not hi or lo <= 0 or hi <= 0:
-        return f"set {axis}tics autofreq"
+        return []
     vals = []
     k = math.floor(math.log10(lo))
     while 10 ** k <= hi * 10:
@@ -80,6 +79,13 @@ def log_tics(lo, hi, axis="y"):
             if lo <= v <= hi:
                 vals.append(v)
         k += 1
+    return vals
+
+
+def log_tics(lo, hi, axis="y"):
+    """Tics at 1, 2, 5 x 10^k between LO and HI (gnuplot labels only the
+    decades of a log axis, too few when the range is narrow)."""
+    vals = _log_tic_values(lo, hi)
     if len(vals) < 2:
         return f"set {axis}tics autofreq"
     return f"set {axis}tics (" + ", ".join(f"'{v:g}' {v:.10g}" for v in vals) + ")"
@@ -111,6 +117,8 @@ class Plot:
         self.blocks = []        # (comment, header, rows)
         self.body = []          # gnuplot lines after the style
         self.notes = []
+        self.display_title = None   # pre-wrapped title lines, else wrap_title(title)
+        self.bmargin = None         # room for a longer caption
 
     def block(self, comment, header, rows):
         self.blocks.append((comment, header, rows))
@@ -140,14 +148,23 @@ class Plot:
               f"        set terminal svg size {WIDTH},{self.height} dynamic font 'DejaVu Sans,11' noenhanced",
               "    }",
               f"    set output '{self.name}.'.fmt",
-              f"    set title {gp_str(wrap_title(self.title))}",
-              f"    set label 101 {gp_str(self.caption)} at screen 0.5, screen 0.03 center font ',9' tc rgb '#444444'"]
+              f"    set title {gp_str(self.display_title or wrap_title(self.title))}",
+              f"    set label 101 {gp_str(self.caption)} at screen 0.5, screen {self.caption_y():g} "
+              "center font ',9' tc rgb '#444444'"]
+        if self.bmargin:
+            gp.append(f"    set bmargin {self.bmargin}")
         gp += ["    " + line for line in self.body]
         gp += ["    set output", "}", ""]
         path = os.path.join(outdir, f"{self.name}.gp")
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(gp))
         return path
+
+    def caption_y(self):
+        """Screen y of the caption: raised by about a line of its font for
+        every line past two, so that the last stays inside the image."""
+        n = self.caption.count("\n") + 1
+        return 0.03 + max(0, n - 2) * 0.0185
 
     def files(self):
         return [f"{self.name}.{e}" for e in ("png", "svg", "gp", "dat")]
@@ -375,9 +392,10 @@ def plot_populate_size(run, caption):
 # ------------------------------------------------------------ latency
 
 def _pct_plot(p, series, ylabel):
-    """Percentile lines on a 'nines' axis; SERIES: (label, variant, percentiles)."""
+    """Percentile lines on a 'nines' axis; SERIES: (label, variant,
+    percentiles[, gnuplot style: else the variant's])."""
     clauses, vmin, vmax = [], None, None
-    for v, var, pct in series:
+    for v, var, pct, *style in series:
         rows = []
         for q in FIO_PERCENTILES:
             val = pct.get(q)
@@ -390,7 +408,8 @@ def _pct_plot(p, series, ylabel):
             continue
         idx = p.block(f"{v}: x = -log10(1 - p/100), percentile, latency (us)",
                       ["x_nines", "percentile", "latency_us"], rows)
-        clauses.append(f"data index {idx} using 1:3 with linespoints {series_style(var)} title {gp_str(v)}")
+        st = style[0] if style else series_style(var)
+        clauses.append(f"data index {idx} using 1:3 with linespoints {st} title {gp_str(v)}")
     if not clauses:
         return False
     p.body += [
@@ -625,16 +644,26 @@ def plot_revoke(run, caption):
 
 # ------------------------------------------------------------ ring (vring)
 #
-# Expected from `flbench vring` (issue 5; CONFIG.md "Plots"): scenario
-# "vring"; params.mode (else params.access_mode, else variant) = the access
-# mode (uaccess, uaccess-batched, kmap; io_uring for the NOP peer);
+# From `flbench vring` (issue 5; CONFIG.md "Plots"): scenario "vring";
+# params.mode (else params.access_mode, else variant) = the access mode
+# (uaccess, uaccess-batched, kmap; io_uring for the NOP peer);
 # params.inval_rate_hz (else inval_rate, else rate_hz) = invalidations per
-# second (0: none); metric ops_per_s (else descs_per_s); a latency
-# histogram named rtt_ns (else the first histogram whose name has "rtt" or
-# "lat").  Cases are grouped by every other parameter that varies.
+# second asked for (0: none) and params.inval_kind; the metric inval_per_s
+# = the rate achieved (under TCG often far below the one asked for);
+# metric ops_per_s (else descs_per_s); the histogram rtt_ns (else the first
+# whose name has "rtt" or "lat").  Cases are grouped by every parameter of
+# VRING_GROUP_PARAMS that varies among the access-mode cases, then by
+# invalidation kind: a case without invalidation belongs to every kind of
+# its group (the "none" point).  The io_uring NOP peer has no kick, ring
+# memory, payload or direction: it is the reference drawn in every plot.
 
 VRING_GROUP_PARAMS = ("ring_size", "batch", "payload", "dir", "kick", "placement",
                       "threads", "ring_mem", "target")
+VRING_REF = "io_uring"
+VRING_REF_LABEL = "io_uring NOP reference"
+# Ring title lines are wrapped at this many characters (title font at 1280
+# pixels holds about 130).
+VRING_TITLE_WIDTH = 100
 
 
 def _vring_mode(c):
@@ -646,6 +675,17 @@ def _vring_rate(c):
         if c.params.get(k) is not None:
             return c.params[k]
     return 0
+
+
+def _vring_achieved(c):
+    """(median, min, max, source) of the invalidations per second the case
+    achieved: the metric inval_per_s (source "inval_per_s"); without it 0
+    when none was asked for ("none"), else the rate asked for ("asked")."""
+    m = c.metrics.get("inval_per_s")
+    if m and m.samples:
+        return stats.median(m.samples), min(m.samples), max(m.samples), "inval_per_s"
+    r = float(_vring_rate(c) or 0)
+    return r, r, r, "asked" if r else "none"
 
 
 def _vring_ops(c):
@@ -664,67 +704,238 @@ def _vring_hist(c):
     return next(iter(c.histograms.values()), None)
 
 
+def _vring_param_text(k, v):
+    if k == "threads":
+        return _threads(v)
+    if k == "payload":
+        if not isinstance(v, int):
+            return f"payload {v}"
+        return f"payload {v} B" if v < 1024 else f"payload {fmt.human_size(v)}iB"
+    if k == "ring_size":
+        return f"ring of {v} entries"
+    return f"{k.replace('_', ' ')} {v}"
+
+
+def _vring_ref(refs, ring_params):
+    """The io_uring NOP case closest to a group (same ring size, batch,
+    threads), and its legend label naming what differs."""
+    keys = ("ring_size", "batch", "threads")
+    if not refs:
+        return None, None
+    ref = max(refs, key=lambda c: (sum(c.params.get(k) == ring_params.get(k) for k in keys),
+                                   -refs.index(c)))
+    diff = [_vring_param_text(k, ref.params.get(k)) for k in keys
+            if ring_params.get(k) is not None and ref.params.get(k) != ring_params.get(k)]
+    return ref, VRING_REF_LABEL + (f" ({', '.join(diff)})" if diff else "")
+
+
+def _vring_log_tics(lo, hi, axis, first=()):
+    """'set Xtics (...)' on a log axis from LO to HI: 1, 2, 5 x 10^k, or
+    1, 1.5, 2, 3, 5, 7 x 10^k when that leaves fewer than three (a narrow
+    range); FIRST: (label, position) pairs put before them."""
+    vals = _log_tic_values(lo, hi)
+    if len(vals) < 3:
+        k0, k1 = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+        vals = [m * 10 ** k for k in range(k0, k1 + 1) for m in (1, 1.5, 2, 3, 5, 7)
+                if lo <= m * 10 ** k <= hi]
+    tics = [f"'{a}' {x:.6g}" for a, x in first] + [f"'{v:g}' {v:.10g}" for v in vals]
+    return f"set {axis}tics (" + ", ".join(tics) + ")"
+
+
+def _vring_title(what, lines):
+    """A title of pre-wrapped lines: WHAT, then LINES, each wrapped."""
+    import textwrap
+    out = [what]
+    for line in lines:
+        out += textwrap.wrap(line, VRING_TITLE_WIDTH, break_on_hyphens=False) or [""]
+    return "\n".join(out)
+
+
+def _vring_ops_plot(p, bym, ref, ref_label):
+    """Descriptors per second per mode against the achieved invalidation
+    rate (log x; the cases without invalidation at a 'none' tick left of
+    the rest), or, when no case of the plot invalidates, per mode; the
+    io_uring NOP reference as a dashed line with its min-max band."""
+    modes = sorted_variants(bym)
+    vals = [(c, _vring_ops(c)) for m in modes for c in bym[m].values()]
+    vals = [(c, met) for c, met in vals if met]
+    if not vals:
+        return False
+    refm = _vring_ops(ref) if ref else None
+    div, unit = fmt.scale_for("1/s", max(stats.median(met.samples) for _, met in vals))
+    ys = [x for _, met in vals for x in met.samples] + (list(refm.samples) if refm else [])
+    ylo, yhi = min(ys) / div / 1.4, max(ys) / div * 1.4
+    achieved = [a for m in modes for c in bym[m].values() for a in _vring_achieved(c)[:3] if a > 0]
+    clauses, unmeasured = [], False
+    if achieved:
+        lo, hi = min(achieved), max(achieved)
+        x_none = lo / 10 ** 0.8
+        xlo, xhi = x_none / 1.6, hi * 1.6
+        sep = math.sqrt(x_none * lo / 1.3)
+        body = ["set logscale x", f"set xrange [{xlo:.6g}:{xhi:.6g}]",
+                _vring_log_tics(max(lo / 1.3, sep * 1.01), hi * 1.3, "x", [("none", x_none)]),
+                f"set arrow 2 from {sep:.6g}, graph 0 to {sep:.6g}, graph 1 nohead dt 3 lc rgb '#999999'"]
+        for i, m in enumerate(modes):
+            k = i - (len(modes) - 1) / 2.0
+            rows = []
+            for req, c in sorted(bym[m].items(), key=lambda rc: _vring_achieved(rc[1])[0]):
+                met = _vring_ops(c)
+                if not met:
+                    continue
+                a, amin, amax, src = _vring_achieved(c)
+                unmeasured |= src == "asked"
+                f = 1.05 ** k
+                x, xmin, xmax = (x_none * f,) * 3 if a <= 0 else (a * f, amin * f, amax * f)
+                rows.append([x, xmin, xmax, a, amin, amax, req, src,
+                             stats.median(met.samples) / div, min(met.samples) / div,
+                             max(met.samples) / div])
+            if rows:
+                idx = p.block(f"{m}: x (the achieved rate, 'none' for no invalidation, set apart "
+                              f"per mode), x from, x to; inval_per_s median, min, max; "
+                              f"inval_rate_hz asked for; where the rate comes from; "
+                              f"ops_per_s median, min, max ({unit})",
+                              ["x", "x_min", "x_max", "inval_per_s", "inval_per_s_min",
+                               "inval_per_s_max", "inval_rate_hz", "rate_from",
+                               "ops_median", "ops_min", "ops_max"], rows)
+                clauses.append(f"data index {idx} using 1:9:2:3:10:11 with xyerrorlines "
+                               f"{series_style(m)} title {gp_str(m)}")
+        xlabel = ("invalidations per second achieved (metric inval_per_s: median, bars min-max; "
+                  "log scale; none: no invalidation)")
+        if unmeasured:
+            xlabel += "; the rate asked for where inval_per_s is missing"
+    else:
+        xlo, xhi = -0.6, len(modes) - 0.4
+        body = [f"set xrange [{xlo}:{xhi}]",
+                "set xtics (" + ", ".join(f"{gp_str(m)} {i}" for i, m in enumerate(modes)) + ")"]
+        for i, m in enumerate(modes):
+            c = next((c for c in bym[m].values() if _vring_ops(c)), None)
+            if not c:
+                continue
+            met = _vring_ops(c)
+            med = stats.median(met.samples) / div
+            idx = p.block(f"{m}: x, ops_per_s median, min, max ({unit}), label",
+                          ["x", "ops_median", "ops_min", "ops_max", "label"],
+                          [[i, med, min(met.samples) / div, max(met.samples) / div,
+                            f"{med:.4g} {unit}"]])
+            clauses.append(f"data index {idx} using 1:2:3:4 with yerrorbars {series_style(m)} "
+                           f"pointsize 1.6 title {gp_str(m)}")
+            clauses.append(f"data index {idx} using 1:2:5 with labels left offset 1.2,0 "
+                           f"font ',10' notitle")
+        xlabel = "access mode (no invalidation)"
+    if not clauses:
+        return False
+    if refm:
+        r = [stats.median(refm.samples) / div, min(refm.samples) / div, max(refm.samples) / div]
+        idx = p.block(f"{ref_label} (io_uring IORING_OP_NOP round trips, case {ref.id}): "
+                      f"x (the plot's edges), ops_per_s median, min, max ({unit})",
+                      ["x", "ops_median", "ops_min", "ops_max"], [[xlo] + r, [xhi] + r])
+        clauses[:0] = [
+            f"data index {idx} using 1:3:4 with filledcurves fs transparent solid 0.12 noborder "
+            f"lc rgb '{PALETTE[VARIANT_ORDER.index(VRING_REF)]}' "
+            f"title {gp_str(VRING_REF_LABEL + ': min-max')}",
+            f"data index {idx} using 1:2 with lines {series_style(VRING_REF, points=False)} "
+            f"title {gp_str(ref_label + ': median')}"]
+    p.body += body + [
+        "set logscale y",
+        f"set yrange [{ylo:.6g}:{yhi:.6g}]",
+        _vring_log_tics(ylo, yhi, "y"),
+        f"set xlabel {gp_str(xlabel)}",
+        f"set ylabel 'descriptors per second ({unit}, log scale; median, bars: min-max)'",
+        "set key outside right top",
+        "plot " + ", \\\n         ".join(clauses)]
+    return True
+
+
+def _vring_latency_series(bym, ref, ref_label):
+    """Per mode: the percentiles without invalidation (else at the lowest
+    rate) and at the highest achieved rate (dotted); then the reference."""
+    series = []
+    for m in sorted_variants(bym):
+        by_a = sorted(bym[m].values(), key=lambda c: _vring_achieved(c)[0])
+        ends = [by_a[0]] + ([by_a[-1]] if len(by_a) > 1 else [])
+        for j, c in enumerate(ends):
+            h = _vring_hist(c)
+            if not h:
+                continue
+            a, _, _, src = _vring_achieved(c)
+            kind = c.p("inval_kind")
+            req = _vring_rate(c)
+            when = "no invalidation" if a <= 0 else \
+                f"{kind + ' ' if kind else ''}{a:.3g}/s" + \
+                (f" ({req:g}/s asked)" if src == "inval_per_s" else " (asked; achieved not measured)")
+            st = series_style(m)
+            if j:
+                st = st.replace("dt 1", "dt 3").replace("dt 2", "dt 3") + " pointsize 0.8"
+            series.append((f"{m}, {when}", m, h.get("percentiles") or {}, st))
+    h = _vring_hist(ref) if ref else None
+    if h:
+        series.append((ref_label, VRING_REF, h.get("percentiles") or {}))
+    return series
+
+
 def plot_vring(run, caption):
     plots = []
-    cases = _ok(run, "vring")
-    if not cases:
+    ok = _ok(run, "vring")
+    refs = [c for c in ok if _vring_mode(c) == VRING_REF]
+    ring = [c for c in ok if _vring_mode(c) != VRING_REF]
+    if not ring:           # a run of the peer alone: its own series
+        ring, refs = refs, []
+    if not ring:
         return plots
-    varying = [k for k in VRING_GROUP_PARAMS if len({str(c.params.get(k)) for c in cases}) > 1]
+    notok = [c for c in run.cases if c.scenario == "vring" and not c.ok
+             and _vring_mode(c) != VRING_REF]
+    varying = [k for k in VRING_GROUP_PARAMS if len({str(c.params.get(k)) for c in ring}) > 1]
+    fixed = [(k, ring[0].params[k]) for k in VRING_GROUP_PARAMS
+             if k not in varying and ring[0].params.get(k) is not None]
+    cap = caption
+    if fixed:
+        cap = ("every ring plot of this run: " + ", ".join(_vring_param_text(k, v) for k, v in fixed)
+               + "\n" + caption)
+
+    def new_plot(kind, name, what, where):
+        p = Plot(f"{kind}-{name}", kind, f"{what} - {where}", cap)
+        p.display_title = _vring_title(what, [where])
+        p.bmargin = 8 if fixed else None
+        return p
+
     groups = {}
-    for c in cases:
+    for c in ring:
         groups.setdefault(tuple(c.params.get(k) for k in varying), []).append(c)
-    fixed = [(k, cases[0].params[k]) for k in VRING_GROUP_PARAMS
-             if k not in varying and cases[0].params.get(k) is not None]
     for g in sorted(groups, key=str):
-        desc = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list(zip(varying, g)) + fixed) \
-            or "all cases"
-        sl = "-".join(slug(f"{k}{v}") for k, v in zip(varying, g)) or "all"
-        bym = {}
-        for c in groups[g]:
-            bym.setdefault(_vring_mode(c), {})[_vring_rate(c)] = c
-        rates = sorted({r for d in bym.values() for r in d})
-        # ops/s against invalidation rate (rates as categories: 0 is a rate)
-        p = Plot(f"vring-ops-{sl}", "vring-ops",
-                 f"Ring: operations per second per access mode against invalidation rate - {desc}",
-                 caption)
-        clauses = []
-        vmax = max((stats.median(_vring_ops(c).samples) for d in bym.values() for c in d.values()
-                    if _vring_ops(c)), default=None)
-        if vmax:
-            div, unit = fmt.scale_for("1/s", vmax)
-            for m in sorted_variants(bym):
-                rows = []
-                for i, r in enumerate(rates):
-                    c = bym[m].get(r)
-                    met = _vring_ops(c) if c else None
-                    if met:
-                        rows.append([i, r, stats.median(met.samples) / div,
-                                     min(met.samples) / div, max(met.samples) / div])
-                if rows:
-                    idx = p.block(f"{m}: rate index, invalidations/s, ops_per_s median, min, max ({unit})",
-                                  ["x", "inval_rate_hz", "median", "min", "max"], rows)
-                    clauses.append(f"data index {idx} using 1:3:4:5 with yerrorlines {series_style(m)} title {gp_str(m)}")
-        if clauses:
-            p.body += [
-                f"set xrange [-0.5:{len(rates) - 0.5}]",
-                "set xtics (" + ", ".join(f"'{r:g}' {i}" for i, r in enumerate(rates)) + ")",
-                "set yrange [0:*]",
-                "set xlabel 'MMU-notifier invalidations per second (0: none)'",
-                f"set ylabel 'descriptors per second, median ({unit}; bars: min-max)'",
-                "set key outside right top",
-                "plot " + ", \\\n         ".join(clauses)]
-            plots.append(p)
-        # latency percentiles per mode, at each mode's lowest invalidation rate
-        series = []
-        for m in sorted_variants(bym):
-            r0 = min(bym[m])
-            h = _vring_hist(bym[m][r0])
-            if h:
-                series.append((m if len(rates) == 1 else f"{m} @ {r0:g}/s", m, h.get("percentiles") or {}))
-        p = Plot(f"vring-latency-{sl}", "vring-latency",
-                 f"Ring: round-trip latency percentiles per access mode - {desc}", caption)
-        if series and _pct_plot(p, series, "round-trip latency (us, log scale)"):
-            plots.append(p)
+        gparams = dict(zip(varying, g))
+        desc = [_vring_param_text(k, v) for k, v in gparams.items()]
+        sl = "-".join(slug(f"{k}{v}") for k, v in gparams.items()) or "all"
+        ref, ref_label = _vring_ref(refs, groups[g][0].params)
+        kinds = sorted({c.p("inval_kind") or "" for c in groups[g] if _vring_rate(c)}) or [None]
+        for kind in kinds:
+            cases = [c for c in groups[g] if not _vring_rate(c) or (c.p("inval_kind") or "") == kind]
+            bym = {}
+            for c in cases:
+                bym.setdefault(_vring_mode(c), {})[_vring_rate(c)] = c
+            reqs = sorted({_vring_rate(c) for c in cases if _vring_rate(c)})
+            parts = [", ".join(desc)]
+            if kind is not None:
+                parts.append(f"{kind or 'invalidations'} asked for at "
+                             + ", ".join(f"{r:g}" for r in reqs) + " per second")
+            missing = [c for c in notok if tuple(c.params.get(k) for k in varying) == g
+                       and (not _vring_rate(c) or (c.p("inval_kind") or "") == kind)]
+            if missing:
+                parts.append("not run: " + ", ".join(sorted({f"{_vring_mode(c)} ({c.status})"
+                                                            for c in missing})))
+            where = "; ".join(x for x in parts if x) or "all ring cases"
+            name = f"{sl}-inval-{slug(kind)}" if kind else sl
+            what = ("Ring: descriptors per second per access mode against the achieved "
+                    "invalidation rate" if kind is not None else
+                    "Ring: descriptors per second per access mode, no invalidation")
+            p = new_plot("vring-ops", name, what, where)
+            if _vring_ops_plot(p, bym, ref, ref_label):
+                plots.append(p)
+            what = "Ring: round-trip latency percentiles per access mode" + \
+                (f", without and with {kind or 'invalidations'}" if kind is not None else "")
+            p = new_plot("vring-latency", name, what, where)
+            series = _vring_latency_series(bym, ref, ref_label)
+            if series and _pct_plot(p, series, "round-trip latency (us, log scale)"):
+                plots.append(p)
     return plots
 
 

@@ -85,12 +85,96 @@ plots_ok "native run" "$W/n" faults-T1-read-seq faults-T2-write-seq tput-read-se
 t_grep 'CPU AMD EPYC  \|  native\\nrun nsmoke, 2026-11-22 05:12:57 UTC' "$W/n/faults-T1-read-seq.gp" "native run: caption says native and names the run"
 if grep -q emulated "$W"/n/*.gp; then t_ok 1 "native run: no caption says emulated"; else t_ok 0 "native run: no caption says emulated"; fi
 
-# --- ring plots, from the synthetic ring run (flbench vring does not exist yet)
+# --- ring plots, from the synthetic ring run (tests/fixtures/make-vring:
+# the fields of flbench vring, numbers from a formula)
 "$FL_TOP/tests/fixtures/make-vring" "$W/v" >/dev/null
-rc=0; "$PLOT" "$W/v/vring-synthetic" --out "$W/vp" >/dev/null 2>&1 || rc=$?
+rc=0; "$PLOT" "$W/v/vring-synthetic" --out "$W/vp" --kind vring >/dev/null 2>&1 || rc=$?
 t_is "$rc" 0 "ring (synthetic): scripts/plot exits 0"
-plots_ok "ring (synthetic)" "$W/vp" vring-ops-all vring-latency-all
-t_is "$(grep -c '^# index' "$W/vp/vring-ops-all.dat")" 4 "ring: one series per access mode (4)"
+VO="vring-ops-kickioctl-ring-memanon-inval-mprotect vring-ops-kickioctl-ring-memanon-inval-dontneed
+vring-ops-kickeventfd-ring-memanon vring-ops-kickioctl-ring-memfaultline-dev-faultline0"
+VL=$(echo $VO | sed 's/vring-ops-/vring-latency-/g')
+plots_ok "ring (synthetic)" "$W/vp" $VO $VL
+t_is "$(jq -r '[.plots[].name] | sort | join(" ")' "$W/vp/index.json")" \
+	"$(echo $VO $VL | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" \
+	"ring: one ops and one latency plot per kick/ring memory and invalidation kind, no plot of the io_uring peer alone"
+t_is "$(ls "$W/vp" | grep -c None)" 0 "ring: no plot named after a null parameter (None)"
+t_is "$(jq -r '[.plots[].gnuplot_messages[]] | length' "$W/vp/index.json")" 0 "ring: gnuplot printed no warning"
+
+# vblock FILE REGEX: the rows of the .dat block whose comment matches REGEX
+vblock() {
+	awk -v re="$2" '/^# index/ { on = ($0 ~ re); next } /^#/ || /^$/ { next } on' "$1"
+}
+# the io_uring NOP peer (null kick, ring_mem, payload, dir) is the reference in every plot
+ref=0
+for p in $VO $VL; do
+	grep -q '^# index [0-9]*: io_uring NOP reference' "$W/vp/$p.dat" && ref=$((ref + 1))
+done
+t_is "$ref" 8 "ring: every ring plot's data has the io_uring NOP reference"
+ref=
+for p in $VO; do
+	grep -q "with lines lc rgb '#d62728' dt 2 lw 2 title \"io_uring NOP reference: median\"" "$W/vp/$p.gp" || continue
+	u=$(sed -n 's/^# index [0-9]*: io_uring NOP reference.*(\([kM]\)\/s)$/\1/p' "$W/vp/$p.dat")
+	ref="$ref $(vblock "$W/vp/$p.dat" 'io_uring NOP reference' |
+		awk -F'\t' -v u="$u" '{ m = u == "M" ? 1e6 : 1e3; printf "%g/%g/%g,", $2 * m, $3 * m, $4 * m }')"
+done
+r2=2e+06/1.96e+06/2.04e+06
+t_is "$ref" " $r2,$r2, $r2,$r2, $r2,$r2, $r2,$r2," \
+	"ring: every ops plot draws the reference as a dashed line across the plot at its median, 2 M/s (min 1.96, max 2.04)"
+ref=0
+for p in $VL; do
+	grep -q 'title "io_uring NOP reference"' "$W/vp/$p.gp" &&
+		[ "$(vblock "$W/vp/$p.dat" 'io_uring NOP reference' | awk -F'\t' '$2 == 50 { print $3 }')" = 3.375 ] &&
+		ref=$((ref + 1))
+done
+t_is "$ref" 4 "ring: every latency plot has the reference series (p50 3.375 us)"
+
+# one plot per invalidation kind, the kind in the title; the cases without
+# invalidation are the "none" point of each
+M=$W/vp/vring-ops-kickioctl-ring-memanon-inval-mprotect
+D=$W/vp/vring-ops-kickioctl-ring-memanon-inval-dontneed
+t_grep '^    set title "Ring: descriptors per second per access mode against the achieved invalidation rate\\nkick ioctl, ring mem anon; mprotect asked for at 100, 1000, 10000 per second"$' "$M.gp" \
+	"ring: the mprotect plot's title names the kind and the rates asked for"
+t_grep 'dontneed asked for at 100, 1000, 10000 per second"$' "$D.gp" "ring: the dontneed plot's title names its kind"
+t_is "$(vblock "$M.dat" '^# index [0-9]*: uaccess:' | cut -f4,7,8 | tr '\t\n' ',,')" \
+	"0,0,none,75,100,inval_per_s,230.7692308,1000,inval_per_s,291.2621359,10000,inval_per_s," \
+	"ring mprotect: uaccess at none and at the achieved rates 75, 231, 291/s (asked 100, 1000, 10000)"
+t_is "$(vblock "$D.dat" '^# index [0-9]*: uaccess:' | cut -f4,7,8 | tr '\t\n' ',,')" \
+	"0,0,none,37.5,100,inval_per_s,56.60377358,1000,inval_per_s,59.64214712,10000,inval_per_s," \
+	"ring dontneed: its own achieved rates (37.5, 56.6, 59.6/s), not mprotect's"
+t_is "$(grep -c '^# index' "$M.dat"):$(vblock "$M.dat" 'index [012]:' | wc -l)" 4:12 \
+	"ring mprotect: three modes and the reference; each mode at none and three rates"
+# x: the achieved rate on a log axis, 'none' left of the smallest
+t_grep "^    set xlabel \"invalidations per second achieved \\(metric inval_per_s" "$M.gp" "ring: the x axis says it is the achieved rate"
+t_grep '^    set logscale x$' "$M.gp" "ring: ... on a log scale"
+xn=$(sed -n "s/^    set xtics ('none' \([0-9.e+-]*\),.*/\1/p" "$M.gp")
+t_is "$(vblock "$M.dat" 'index [012]:' | awk -F'\t' -v xn="$xn" '
+	$8 == "none" && $1 > xn * 1.2 { bad++ } $8 != "none" && ($2 <= xn * 1.2 || $1 != $1) { bad++ }
+	$8 != "none" { n++ } END { print n ":" bad + 0 }')" 9:0 \
+	"ring: the 'none' tick ($xn) is left of every achieved rate, each case without invalidation sits at it"
+# the latency plot: each mode without and at the highest achieved rate, and the reference
+L=$W/vp/vring-latency-kickioctl-ring-memanon-inval-mprotect
+t_is "$(grep -c '^# index' "$L.dat")" 7 "ring latency: each mode without invalidation and at its highest rate, and the reference"
+t_grep '^# index [0-9]*: uaccess, mprotect 291/s \(10000/s asked\):' "$L.dat" "ring latency: the invalidated series names the achieved and the asked rate"
+t_is "$(grep -c '^# index' "$W/vp/vring-latency-kickioctl-ring-memfaultline-dev-faultline0.dat")" 3 \
+	"ring latency on the BAR: uaccess, uaccess-batched and the reference (kmap did not run)"
+t_grep 'not run: kmap \(unsupported\)"$' "$W/vp/vring-ops-kickioctl-ring-memfaultline-dev-faultline0.gp" \
+	"ring: the title says which mode did not run and why"
+
+# titles wrapped, nothing cut: no title line over 100 characters; the
+# parameters the same in every ring plot are a caption line above kernel,
+# CPU and run, raised so that its last line stays inside the image
+long=$(for p in $VO $VL; do sed -n 's/^    set title "\(.*\)"$/\1/p' "$W/vp/$p.gp" | sed 's/\\n/\n/g'; done |
+	awk 'length($0) > 100' | wc -l)
+t_is "$long" 0 "ring: no title line longer than 100 characters"
+t_grep '^    set label 101 "every ring plot of this run: ring of 256 entries, batch 32, payload 64 B, dir tx, placement local, 1 thread, target faultline:/dev/faultline0\\nkernel synthetic  \|  CPU synthetic \(tests/fixtures/make-vring\)  \|  native\\nrun vring-synthetic, 1970-01-01 00:00:00 UTC, git synthetic" at screen 0.5, screen 0.0485 ' \
+	"$M.gp" "ring: caption of three lines (fixed parameters, kernel/CPU/native, run), raised"
+t_is "$(cd "$FL_TOP/scripts" && python3 -c '
+from flres import plot as P
+d = "dir tx, kick io_uring, 2 threads, ring mem faultline:/dev/faultline0, payload 4KiB, ring of 32768 entries; mprotect asked for at 10, 100, 1000, 10000 per second; not run: kmap (unsupported)"
+t = P._vring_title("Ring: what", [d])
+lines = t.split("\n")
+print(max(map(len, lines)) <= P.VRING_TITLE_WIDTH, " ".join(lines[1:]) == d, len(lines))')" "True True 3" \
+	"ring: a long title line is wrapped at word boundaries, nothing lost"
 
 # --- bad input
 rc=0; out=$("$PLOT" "$W/none" 2>&1) || rc=$?
