@@ -140,23 +140,29 @@ TRACE_EVENT(faultline_vring_section,
 		      __entry->ret)
 );
 
-/* An MMU-notifier invalidation that reached a kmap ring. */
+/*
+ * An MMU-notifier invalidation that reached a kmap ring; @event is the
+ * kernel's enum mmu_notifier_event (0 unmap, 1 clear, 2 protection of a
+ * VMA, 3 of a page, 4 soft-dirty, 5 release, 6 migrate, 7 exclusive).
+ */
 TRACE_EVENT(faultline_vring_invalidate,
 	    TP_PROTO(int dev, unsigned long start, unsigned long end,
-		     bool blockable, bool handled),
-	    TP_ARGS(dev, start, end, blockable, handled),
+		     unsigned int event, bool blockable, bool handled),
+	    TP_ARGS(dev, start, end, event, blockable, handled),
 	    TP_STRUCT__entry(__field(int, dev)
 			     __field(unsigned long, start)
 			     __field(unsigned long, end)
+			     __field(unsigned int, event)
 			     __field(bool, blockable)
 			     __field(bool, handled)),
 	    TP_fast_assign(__entry->dev = dev;
 			   __entry->start = start;
 			   __entry->end = end;
+			   __entry->event = event;
 			   __entry->blockable = blockable;
 			   __entry->handled = handled;),
-	    TP_printk("faultline%d range=0x%lx-0x%lx%s%s", __entry->dev,
-		      __entry->start, __entry->end,
+	    TP_printk("faultline%d range=0x%lx-0x%lx event=%u%s%s", __entry->dev,
+		      __entry->start, __entry->end, __entry->event,
 		      __entry->blockable ? "" : " non-blockable",
 		      __entry->handled ? "" : " busy: retry later")
 );

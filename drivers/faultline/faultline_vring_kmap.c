@@ -60,11 +60,12 @@ static bool fl_vring_kmap_invalidate(struct mmu_interval_notifier *mni,
 	} else if (!mutex_trylock(&km->lock)) {
 		/* The caller (the OOM reaper) tries again later. */
 		trace_faultline_vring_invalidate(vr->dev->id, range->start,
-						 range->end, false, false);
+						 range->end, range->event,
+						 false, false);
 		return false;
 	}
 	trace_faultline_vring_invalidate(vr->dev->id, range->start, range->end,
-					 blockable, true);
+					 range->event, blockable, true);
 
 	/*
 	 * vring_broken_stale: do not advance the sequence, so the worker

@@ -10,7 +10,8 @@
  * most that often (at least once: a last flip comes before the last
  * round), retries at least as often as it re-maps, holds exactly the
  * ring's pins, and gives them all back.  The uaccess modes see no
- * invalidation.
+ * invalidation.  The ring has a VMA of its own (guard pages, no THP), so
+ * each flip splits or merges that VMA only.
  */
 #include <pthread.h>
 
@@ -51,7 +52,7 @@ static void storm(int fd, unsigned int mode, bool kthread, uint8_t *bufs)
 	int kick = -1, call = -1;
 	uint64_t k = mode == FL_VRING_KMAP, bytes = 0;
 	long long pins0 = vr_pins();
-	uint8_t *ring = vr_anon(2 * PAGE);
+	uint8_t *ring = vr_anon_alone(2 * PAGE);
 	struct fl_vring_stats st;
 	struct flipper f = { 0 };
 	struct tring r = { 0 };

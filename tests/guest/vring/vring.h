@@ -435,6 +435,34 @@ static inline void *vr_anon(size_t len)
 }
 
 /*
+ * An anonymous mapping in a VMA of its own: PROT_NONE guard pages on both
+ * sides (they never merge with it) and no THP, so that mprotect() of its
+ * pages splits and merges nothing but it, whatever the process mapped
+ * before.  The guards stay (a page each).
+ */
+static inline void *vr_anon_alone(size_t len)
+{
+	uint8_t *res, *p;
+
+	res = mmap(NULL, len + 2 * PAGE, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED) {
+		ktap_print_msg("mmap reservation of %zu bytes: %s", (size_t)(len + 2 * PAGE),
+			       strerror(errno));
+		return res;
+	}
+	p = mmap(res + PAGE, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED) {
+		ktap_print_msg("mmap MAP_FIXED %zu bytes: %s", len, strerror(errno));
+		return p;
+	}
+	madvise(p, len, MADV_NOHUGEPAGE);
+	memset(p, 0, len);
+	return p;
+}
+
+/*
  * Pages pinned (FOLL_PIN) system-wide right now, from /proc/vmstat.  The
  * counters are per CPU and folded lazily: writing vm.stat_refresh folds
  * them, so the difference is exact (nothing else in the guest pins).
