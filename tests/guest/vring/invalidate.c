@@ -92,7 +92,7 @@ static const struct event events[] = {
 static void run(int fd, unsigned int mode, uint8_t *bufs)
 {
 	/* A fresh mapping: the previous mode's mremaps split its VMA. */
-	uint8_t *ring = vr_anon(2 * PAGE);
+	uint8_t *ring = vr_anon_alone(2 * PAGE);
 	const char *m = vr_mode_names[mode];
 	long long pins0 = vr_pins(), ring_pins = mode == FL_VRING_KMAP ? 2 : 0;
 	unsigned int i, n = sizeof(events) / sizeof(events[0]);

@@ -93,7 +93,7 @@ int main(void)
 	if (strcmp(v, "N"))
 		ktap_bail("vring_broken_stale is %s at start, want N", v);
 	bufs = vr_anon((size_t)NUM * BUFSZ);
-	ring = vr_anon(2 * PAGE);
+	ring = vr_anon_alone(2 * PAGE);
 	if (ring == MAP_FAILED || bufs == MAP_FAILED)
 		ktap_bail("no memory for the ring");
 	pins0 = vr_pins();

@@ -55,7 +55,7 @@ static void caller(int fd, unsigned int mode, uint8_t *bufs)
 {
 	const char *m = vr_mode_names[mode];
 	uint64_t k = mode == FL_VRING_KMAP, bytes;
-	uint8_t *ring = vr_anon(2 * PAGE), *pb;
+	uint8_t *ring = vr_anon_alone(2 * PAGE), *pb;
 	struct fl_vring_stats st;
 	struct tring r = { 0 };
 	uint16_t head;
@@ -157,7 +157,7 @@ static void kthread(int fd, unsigned int mode, uint8_t *bufs)
 	const char *m = vr_mode_names[mode];
 	int kick = eventfd(0, EFD_CLOEXEC), call = eventfd(0, EFD_CLOEXEC);
 	uint64_t k = mode == FL_VRING_KMAP, bytes;
-	uint8_t *ring = vr_anon(2 * PAGE);
+	uint8_t *ring = vr_anon_alone(2 * PAGE);
 	struct tring r = { 0 };
 
 	tring_init(&r, ring, NUM, bufs, BUFSZ, 3);
