@@ -54,13 +54,15 @@ t_is "$(ls "$H/runs" | wc -l)" 2 "--keep 2: two run folders left"
 t_is "$(( $(wc -l <"$H/index.tsv") - 1 ))" 5 "--keep 2: the index keeps all five runs"
 t_grep '\(pruned\)' "$H/index.md" "--keep 2: index.md says which reports were pruned"
 
-# refused while another nightly holds the history
-flock "$H/.lock" sleep 5 &
-sleep 1
+# refused while another nightly holds the history (this shell holds the
+# lock for as long as the second nightly runs: no timing involved)
+exec {lockfd}>"$H/.lock"
+flock "$lockfd"
 night --run "$FIX/lab-a"
+flock -u "$lockfd"
+exec {lockfd}>&-
 t_is "$RC" 2 "second nightly on the same history: exit 2"
 t_grep "is in use by another nightly" "$W/last.err" "second nightly: the message says why"
-wait
 
 # bad options and bad files
 night --run "$FIX/lab-a" --native
