@@ -20,7 +20,8 @@ GUEST_TESTS	:= $(patsubst tests/guest/%.c,$(BUILD)/tests/guest/%,$(GUEST_TEST_SR
 TEST_HDRS	:= $(wildcard tests/lib/*.h tests/guest/*/*.h) include/faultline.h
 
 .PHONY: all userspace harness unit-tests guest-tests module module-check \
-	setup matrix test check clean help report compare compare-kernels nightly
+	setup matrix test check clean help report compare compare-kernels nightly \
+	stress-long
 
 all: userspace module
 
@@ -72,6 +73,10 @@ compare-kernels: setup
 nightly: setup
 	scripts/nightly
 
+# Issue 7's long stress: 10 minutes a strategy on the debug and 6.12 kernels.
+stress-long: setup
+	scripts/stress-long
+
 clean:
 	rm -rf $(BUILD)
 	@if [ -f drivers/faultline/Makefile ]; then $(MAKE) -C drivers/faultline clean KDIR=$(KDIR) >/dev/null 2>&1 || true; fi
@@ -86,4 +91,5 @@ help:
 	@echo "make compare BASE=DIR NEW=DIR  comparison table, exit 1 on regression"
 	@echo "make compare-kernels           the matrix on lab kernels 6.1 and 6.12, compared"
 	@echo "make nightly                   run, compare with the baseline, keep the history"
+	@echo "make stress-long               flbench stress, 10 min a strategy, debug and 6.12 kernels"
 	@echo "make setup         install missing Debian packages (as root)"

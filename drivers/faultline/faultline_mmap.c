@@ -137,6 +137,27 @@ static vm_fault_t fl_vm_huge_fault(struct vm_fault *vmf, unsigned int order)
 		return VM_FAULT_FALLBACK;
 	return fl_fault_common(vmf, order);
 }
+
+/*
+ * A VMA is about to be split at @addr (munmap, mprotect or mremap of a
+ * part of it).  The kernel splits huge PMD entries that straddle @addr
+ * (vma_adjust_trans_huge()), but not PUD entries: on 6.12 its
+ * mm_find_pmd() walks into a PUD leaf as if it were a PMD table, and
+ * __split_huge_pmd() then takes a lock in the BAR's memory map (an oops
+ * seen in the lab, from flbench stress unmapping one page of a 1 GiB
+ * mapping).  So zap the PUD range around @addr first: no PUD entry then
+ * straddles the split, and later faults map the range again at the sizes
+ * the split VMAs allow.
+ */
+static int fl_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long start = ALIGN_DOWN(addr, PUD_SIZE);
+
+	if (addr != start && start >= vma->vm_start &&
+	    start + PUD_SIZE <= vma->vm_end)
+		zap_vma_ptes(vma, start, PUD_SIZE);
+	return 0;
+}
 #endif
 
 static const struct vm_operations_struct fl_vm_ops = {
@@ -152,6 +173,7 @@ static const struct vm_operations_struct fl_vm_ops_huge = {
 	.fault = fl_vm_fault,
 #if FL_HAVE_HUGE_PFNMAP
 	.huge_fault = fl_vm_huge_fault,
+	.may_split = fl_vm_may_split,
 #endif
 };
 
