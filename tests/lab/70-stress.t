@@ -17,7 +17,9 @@
 # For other callers (the debug-kernel test): FL_STRESS_OPS (operations a
 # thread, 400; the mixed run twice that, and at least 60 so that its
 # schedule reaches an unbind), FL_STRESS_SEED (11),
-# FL_STRESS_OP_TIMEOUT (flbench's --op-timeout, 60s), FL_STRESS_BROKEN
+# FL_STRESS_OP_TIMEOUT (flbench's --op-timeout, 60s), FL_STRESS_DURATION
+# (flbench's --duration, 30s: the cap within which the schedule must be
+# done; the broken run uses it too), FL_STRESS_BROKEN
 # (1: the broken-driver run on the first kernel, 0: none).
 . "$(dirname "$0")/../lib/tap.sh"
 
@@ -25,6 +27,7 @@ SEED=${FL_STRESS_SEED:-11}
 OPS=${FL_STRESS_OPS:-400}
 MIXED_OPS=$((2 * OPS))
 OP_TIMEOUT=${FL_STRESS_OP_TIMEOUT:-60s}
+DURATION=${FL_STRESS_DURATION:-30s}
 BROKEN_SEED=3
 
 t_jq() {	# t_jq NAME FILTER FILE [WHY]: FILTER prints true
@@ -38,7 +41,7 @@ t_jq() {	# t_jq NAME FILTER FILE [WHY]: FILTER prints true
 guest_script() {	# guest_script "STRATEGIES" BROKEN(0|1)
 	cat <<EOF
 node() { for d in /sys/class/misc/faultline*; do [ "\$(cat \$d/backing)" = \$1 ] && echo /dev/\${d##*/}; done; }
-run() { n=\$1; shift; flbench stress --quiet --op-timeout $OP_TIMEOUT --out \$OUT/\$n "\$@" >\$OUT/\$n.log 2>&1; echo \$? >\$OUT/\$n.rc; }
+run() { n=\$1; shift; flbench stress --quiet --op-timeout $OP_TIMEOUT --duration $DURATION --out \$OUT/\$n "\$@" >\$OUT/\$n.log 2>&1; echo \$? >\$OUT/\$n.rc; }
 for s in $1; do
 	run \$s --target faultline:\$(node pci) --strategy \$s --threads 2 --seed $SEED --ops $OPS
 done
