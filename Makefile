@@ -21,7 +21,7 @@ TEST_HDRS	:= $(wildcard tests/lib/*.h tests/guest/*/*.h) include/faultline.h
 
 .PHONY: all userspace harness unit-tests guest-tests module module-check \
 	setup matrix test check clean help report compare compare-kernels nightly \
-	stress-long
+	stress-long test-debug-long
 
 all: userspace module
 
@@ -73,6 +73,11 @@ compare-kernels: setup
 nightly: setup
 	scripts/nightly
 
+# The debug-kernel tests with the million fuzz calls and longer stress
+# schedules (too long for CI: about 35 minutes more).
+test-debug-long: setup
+	FL_DEBUG_FUZZ_CALLS=1000000 FL_DEBUG_STRESS_OPS=150 tests/run tests/lab/80-debug.t
+
 # Issue 7's long stress: 10 minutes a strategy on the debug and 6.12 kernels.
 stress-long: setup
 	scripts/stress-long
@@ -92,4 +97,5 @@ help:
 	@echo "make compare-kernels           the matrix on lab kernels 6.1 and 6.12, compared"
 	@echo "make nightly                   run, compare with the baseline, keep the history"
 	@echo "make stress-long               flbench stress, 10 min a strategy, debug and 6.12 kernels"
+	@echo "make test-debug-long           the debug-kernel tests with 1M fuzz calls"
 	@echo "make setup         install missing Debian packages (as root)"
