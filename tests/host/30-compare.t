@@ -14,11 +14,6 @@ trap 'rm -rf "$W"' EXIT
 A=$FIX/lab-a A2=$FIX/lab-a2 D=$FIX/lab-delay
 
 # jq over a compare.json: t_jq NAME FILTER FILE (FILTER must print true)
-t_jq() {
-	local got
-	got=$(jq -r "$2" "$3" 2>&1)
-	t_is "$got" true "$1"
-}
 
 cmp_run() {	# cmp_run NAME ARGS...: runs compare, sets RC, OUT in $W/NAME
 	local name=$1; shift

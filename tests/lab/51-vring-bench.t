@@ -24,12 +24,6 @@ MX=$FL_TOP/scripts/matrices/ring-short.mx
 R=$FL_TEST_RESULTS/vring-$K
 rm -rf "$R"; mkdir -p "$R"
 
-t_jq() {	# t_jq NAME FILTER FILE: FILTER prints true
-	local got
-	got=$(jq -r "$2" "$3" 2>&1)
-	[ "$got" = true ] || jq -r "${4:-empty}" "$3" 2>&1 | head -20 | t_diag
-	t_is "$got" true "$1"
-}
 
 "$FL_TOP/scripts/matrix" lab "$MX" --kernel "$K" --out "$R/short" >"$R/short.log" 2>&1
 rc=$?

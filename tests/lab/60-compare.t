@@ -25,12 +25,7 @@ MX=$FL_TOP/scripts/matrices/compare-test.mx
 R=$FL_TEST_RESULTS/compare-$K
 rm -rf "$R"; mkdir -p "$R"
 
-t_jq() {	# t_jq NAME FILTER FILE: FILTER prints true
-	local got
-	got=$(jq -r "$2" "$3" 2>&1)
-	[ "$got" = true ] || jq -r '.flagged[] | "\(.case): \(.what) \(.flag) \(.rel)"' "$3" 2>/dev/null | t_diag
-	t_is "$got" true "$1"
-}
+T_JQ_DIAG='.flagged[] | "\(.case): \(.what) \(.flag) \(.rel)"'
 
 # The lab settings of compare-test.mx's "lab" line.
 run='m=/opt/faultline/run.mx

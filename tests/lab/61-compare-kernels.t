@@ -26,11 +26,6 @@ rc=0
 [ "$rc" = 0 ] || tail -n 30 "$O.log" | t_diag
 t_is "$rc" 0 "compare-kernels 6.1 against 6.12: exit 0"
 J=$O/report/compare.json
-t_jq() {
-	local got
-	got=$(jq -r "$2" "$3" 2>&1)
-	t_is "$got" true "$1"
-}
 t_ok "$([ -s "$O/report/report.md" ] && [ -s "$O/report/compare.txt" ]; echo $?)" "report.md and compare.txt written"
 t_jq "huge is unsupported on 6.1, ok on 6.12, shown as such (2 cases)" \
 	'[.cases[] | select(.name | test("^populate faultline0 huge")) | .status] == ["unsupported/ok", "unsupported/ok"]' "$J"

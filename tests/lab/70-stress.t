@@ -30,12 +30,7 @@ OP_TIMEOUT=${FL_STRESS_OP_TIMEOUT:-60s}
 DURATION=${FL_STRESS_DURATION:-30s}
 BROKEN_SEED=3
 
-t_jq() {	# t_jq NAME FILTER FILE [WHY]: FILTER prints true
-	local got
-	got=$(jq -r "$2" "$3" 2>&1)
-	[ "$got" = true ] || jq -r "${4:-.cases[0].reason // empty}" "$3" 2>&1 | head -20 | t_diag
-	t_is "$got" true "$1"
-}
+T_JQ_DIAG='.cases[0].reason // empty'
 
 # The guest's side: runs go to $OUT/NAME (result.json), NAME.log, NAME.rc.
 guest_script() {	# guest_script "STRATEGIES" BROKEN(0|1)

@@ -19,12 +19,7 @@
 SEED=${FL_FUZZ_SEED:-21}
 OP_TIMEOUT=${FL_FUZZ_OP_TIMEOUT:-60s}
 
-t_jq() {	# t_jq NAME FILTER FILE: FILTER prints true
-	local got
-	got=$(jq -r "$2" "$3" 2>&1)
-	[ "$got" = true ] || jq -r '.cases[0].reason // empty, (.cases[0].scenario.failures // [])[]' "$3" 2>&1 | head -20 | t_diag
-	t_is "$got" true "$1"
-}
+T_JQ_DIAG='.cases[0].reason // empty, (.cases[0].scenario.failures // [])[]'
 
 first=${FL_TEST_KERNELS%% *}
 for k in $FL_TEST_KERNELS; do

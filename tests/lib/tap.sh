@@ -32,6 +32,16 @@ t_grep() {		# t_grep REGEX FILE NAME
 	if grep -q -E -- "$1" "$2" 2>/dev/null; then t_ok 0 "$3"; else
 		echo "# no line matching /$1/ in $2"; t_ok 1 "$3"; fi
 }
+# t_jq NAME FILTER FILE [DIAG]: jq FILTER on FILE prints true; else the
+# output of jq DIAG (default $T_JQ_DIAG, else nothing) as diagnostics.
+t_jq() {
+	local got diag=${4:-${T_JQ_DIAG:-}}
+	got=$(jq -r "$2" "$3" 2>&1)
+	if [ "$got" != true ] && [ -n "$diag" ]; then
+		jq -r "$diag" "$3" 2>&1 | head -n 20 | t_diag
+	fi
+	t_is "$got" true "$1"
+}
 t_done() { echo "1..$T_N"; [ "$T_FAILED" = 0 ]; }
 
 # t_lab NAME [LAB OPTIONS] -- CMD...: run a lab command with its results in
