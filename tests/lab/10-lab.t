@@ -4,7 +4,8 @@
 # The lab itself: each lab kernel boots, faultline.ko loads, unloads and
 # reloads cleanly, $OUT comes back byte-exact, --add brings executables with
 # their libraries, a failing command and a kernel WARNING fail the lab, an
-# expected warning is a finding, and a 64 GiB BAR fits a 24 GiB host.
+# expected warning is a finding, a hung command ends at --timeout with the
+# guest's stacks, and a 64 GiB BAR fits a 24 GiB host.
 . "$(dirname "$0")/../lib/tap.sh"
 
 # Build the WARNING module and the --add probe once per kernel.
@@ -69,6 +70,17 @@ t_grep 'WARNING: .*fl_test_warn' "$T_LAB_DIR/lab/findings.log" "[$k] ... and is 
 t_lab "fail" --kernel "$k" -- sh -c 'echo failing on purpose; exit 7'
 t_is "$T_LAB_RC" 7 "[$k] the lab exits with the command's status"
 t_grep '^# failing on purpose$' <(t_diag <"$T_LAB_DIR.log") "[$k] the command's output reaches the host"
+
+# A hung command: the lab stops the guest at --timeout, marks the folder
+# incomplete, and the guest watchdog's task list and stacks come back.
+t_lab "timeout" --kernel "$k" --timeout 75 -- sh -c 'echo hanging on purpose; exec sleep 1000'
+t_is "$T_LAB_RC" 255 "[$k] a hung command ends at --timeout (exit 255)"
+t_is "$(jq -r .status "$T_LAB_DIR/lab/lab.json" 2>/dev/null)" timeout "[$k] ... recorded in lab.json as timeout"
+t_ok "$( [ -e "$T_LAB_DIR/INCOMPLETE" ]; echo $?)" "[$k] ... and the folder stays marked incomplete"
+t_grep 'lab: guest watchdog: still running 20 s before --timeout 75s' "$T_LAB_DIR/kernel.log" "[$k] ... the guest watchdog spoke first"
+t_grep 'lab: +[0-9]+ +[0-9]+ +S +sleep 1000' "$T_LAB_DIR.log" "[$k] ... listing the hung task in the lab's output"
+t_grep 'sysrq: Show Blocked State' "$T_LAB_DIR/kernel.log" "[$k] ... and the blocked tasks' stacks are in the kept kernel log"
+t_grep 'NMI backtrace for cpu|sysrq: Show backtrace of all active CPUs' "$T_LAB_DIR/kernel.log" "[$k] ... with every CPU's backtrace"
 
 t_lab "bar64g" --kernel "$k" --bar-size 64G -- sh -c 'cat /proc/iomem >$OUT/iomem; echo $FL_BAR_BDF >$OUT/bdf'
 t_is "$T_LAB_RC" 0 "[$k] boots with a 64 GiB BAR on a $(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) >> 20 )) GiB host"

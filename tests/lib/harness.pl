@@ -6,7 +6,8 @@
 #
 # Each file runs under timeout(1): a line "# timeout: SECONDS" in its
 # first 20 lines sets its limit, else $FL_TEST_TIMEOUT (default 1800 s); a
-# file killed for it fails.  A file that exits 77 (the kselftest and
+# file killed for it fails (a lab guest in it is stopped 60 s before, see
+# tap.sh).  A file that exits 77 (the kselftest and
 # liburing convention) is skipped as a whole.
 use strict;
 use warnings;
@@ -33,8 +34,12 @@ my $harness = TAP::Harness->new({
 	timer     => 1,
 	merge     => 0,
 	color     => -t STDOUT ? 1 : 0,
+	# FL_TEST_DEADLINE tells the file when it will be killed (tap.sh
+	# turns it into LAB_DEADLINE, so that a hung guest stops first).
 	exec      => sub { my (undef, $file) = @_;
-			   return ['timeout', '--kill-after=30', file_timeout($file), $file]; },
+			   my $t = file_timeout($file);
+			   $ENV{FL_TEST_DEADLINE} = time() + $t;
+			   return ['timeout', '--kill-after=30', $t, $file]; },
 	failures  => 1,
 });
 my $agg = $harness->runtests(@ARGV);

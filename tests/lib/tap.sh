@@ -12,6 +12,9 @@ T_FAILED=0
 shopt -s lastpipe
 FL_TEST_RESULTS=${FL_TEST_RESULTS:-$FL_TOP/results/tests-manual}
 FL_TEST_KERNELS=${FL_TEST_KERNELS:-6.12 6.1}
+# A guest still running 60 s before the runner kills this file is stopped
+# by the lab instead, so that its log and stacks reach the TAP output.
+[ -n "${FL_TEST_DEADLINE:-}" ] && export LAB_DEADLINE=$((FL_TEST_DEADLINE - 60))
 
 t_diag() { sed 's/^/# /'; }
 t_ok() {		# t_ok STATUS NAME: STATUS 0 is a pass
