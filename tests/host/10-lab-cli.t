@@ -28,4 +28,6 @@ t_refused "unknown acceleration" "LAB_ACCEL=fast" LAB_ACCEL=fast -- info
 t_refused "run without a command" "no command given" -- run
 t_refused "unknown option" "unknown option '--frobnicate'" -- run --frobnicate 1 -- true
 t_refused "unknown command" "unknown command 'boot'" -- boot
+t_refused "LAB_DEADLINE not a number" "LAB_DEADLINE=soon: expected seconds since the epoch" LAB_DEADLINE=soon -- run -- true
+t_refused "LAB_DEADLINE too close" "LAB_DEADLINE is [0-9]+s away: no time left" LAB_DEADLINE=$(( $(date +%s) + 30 )) -- run -- true
 t_done
