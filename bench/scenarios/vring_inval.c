@@ -103,6 +103,12 @@ int fl_vr_gate_point(struct fl_case *c, struct fl_vr_ring *vr)
 	return 0;
 }
 
+/*
+ * An IDLE seen here means the invalidator let go between the failed move
+ * and the load: try the move again.  Waiting for IDLE to change would
+ * wait forever, since the invalidator's next operation on this ring waits
+ * for a descriptor that this worker will never post (fl_vr_ready()).
+ */
 int fl_vr_gate_close(struct fl_case *c, struct fl_vr_ring *vr)
 {
 	int s;
@@ -114,7 +120,7 @@ int fl_vr_gate_close(struct fl_case *c, struct fl_vr_ring *vr)
 		if (s == FL_VR_REQ) {
 			if (fl_vr_gate_point(c, vr))
 				return -1;
-		} else {
+		} else if (s != FL_VR_IDLE) {
 			fl_vr_gate_wait(vr, s);
 		}
 	}
