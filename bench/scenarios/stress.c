@@ -345,7 +345,7 @@ static int fl_stress_work(struct fl_thread *t)
 	struct fl_stress *st = c->priv;
 	struct fl_sthr *me = t->priv;
 	struct fl_sop_args op;
-	uint64_t now;
+	uint64_t now, end;
 	int i, r;
 
 	fl_sself = me;
@@ -371,7 +371,9 @@ static int fl_stress_work(struct fl_thread *t)
 		} else if (!r) {
 			me->ops[op.kind]++;
 		}
-		fl_strace_end(me, fl_mono_ns());
+		end = fl_mono_ns();
+		me->max_ns[op.kind] = FL_MAX(me->max_ns[op.kind], end - now);
+		fl_strace_end(me, end);
 		atomic_store_explicit(&t->progress, me->sched.n,
 				      memory_order_relaxed);
 		if (r < 0)
@@ -419,7 +421,7 @@ static int fl_stress_rep_finish(struct fl_case *c, char *why, size_t len)
 {
 	struct fl_stress *st = c->priv;
 	uint64_t ops = 0, skips = 0, sigbus = 0, checked = 0, written = 0;
-	uint64_t wall = fl_mono_ns() - st->t0;
+	uint64_t wall = fl_mono_ns() - st->t0, slowest = 0;
 	int i, k;
 
 	for (i = 0; i < c->nthreads; i++) {
@@ -429,6 +431,7 @@ static int fl_stress_rep_finish(struct fl_case *c, char *why, size_t len)
 			ops += me->ops[k];
 			skips += me->skips[k];
 			sigbus += me->sigbus_ops[k];
+			slowest = FL_MAX(slowest, me->max_ns[k]);
 		}
 		checked += me->pages_checked;
 		written += me->pages_written;
@@ -441,6 +444,7 @@ static int fl_stress_rep_finish(struct fl_case *c, char *why, size_t len)
 	fl_metric(c, "pages_checked", "count", FL_NEITHER, (double)checked);
 	fl_metric(c, "pages_written", "count", FL_NEITHER, (double)written);
 	fl_metric(c, "checkpoints", "count", FL_NEITHER, (double)st->checkpoints);
+	fl_metric(c, "slowest_op_ns", "ns", FL_NEITHER, (double)slowest);
 	fl_metric(c, "failures", "count", FL_LOWER, fl_stress_failed(st));
 	if (!fl_stress_failed(st))
 		return 0;
@@ -475,7 +479,7 @@ static void fl_stress_json_maps(struct fl_stress *st, int d, struct fl_json *j)
 static void fl_stress_json(struct fl_case *c, struct fl_json *j)
 {
 	struct fl_stress *st = c->priv;
-	uint64_t v[FL_SOP_NR][3];
+	uint64_t v[FL_SOP_NR][4];
 	int d, i, k;
 
 	fl_json_u64(j, "seed", c->o->seed);
@@ -487,6 +491,7 @@ static void fl_stress_json(struct fl_case *c, struct fl_json *j)
 			v[k][0] += st->thr[i]->ops[k];
 			v[k][1] += st->thr[i]->skips[k];
 			v[k][2] += st->thr[i]->sigbus_ops[k];
+			v[k][3] = FL_MAX(v[k][3], st->thr[i]->max_ns[k]);
 		}
 	fl_json_obj_begin(j, "ops");
 	for (k = 0; k < FL_SOP_NR; k++) {
@@ -494,6 +499,7 @@ static void fl_stress_json(struct fl_case *c, struct fl_json *j)
 		fl_json_u64(j, "done", v[k][0]);
 		fl_json_u64(j, "skipped", v[k][1]);
 		fl_json_u64(j, "sigbus", v[k][2]);
+		fl_json_u64(j, "max_ns", v[k][3]);
 		fl_json_obj_end(j);
 	}
 	fl_json_obj_end(j);

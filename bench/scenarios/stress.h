@@ -145,6 +145,7 @@ struct fl_sthr {
 	uint32_t gen;			/* last generation written */
 	struct fl_stally_set tally;
 	uint64_t ops[FL_SOP_NR], skips[FL_SOP_NR], sigbus_ops[FL_SOP_NR];
+	uint64_t max_ns[FL_SOP_NR];	/* the longest of each kind */
 	uint64_t pages_checked, pages_written;
 	uint64_t max_map[FL_SDEV_MAX];		/* largest mapping made */
 	uint64_t maps[FL_SDEV_MAX][FL_STRAT_NR];	/* mmaps, any incarnation */

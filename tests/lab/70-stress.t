@@ -81,6 +81,8 @@ for k in $FL_TEST_KERNELS; do
 			'.cases[0].scenario.klog.available and .cases[0].scenario.klog.failures == 0' "$j"
 		t_jq "[$k] stress $r: pages checked and written" \
 			'([.cases[0].metrics[] | select(.name == "pages_checked" or .name == "pages_written") | .samples[0] > 0] | all)' "$j"
+		t_jq "[$k] stress $r: slowest_op_ns is the longest operation kind's max_ns, within --op-timeout" \
+			'.cases[0] | ([.scenario.ops[] | select(.done > 0) | .max_ns > 0] | all) and (.metrics[] | select(.name == "slowest_op_ns") | .samples[0]) == ([.scenario.ops[].max_ns] | max) and ([.scenario.ops[].max_ns] | max) < .params.op_timeout_ns' "$j"
 	done
 	for s in $strategies; do
 		t_jq "[$k] stress $s: its mappings used $s" \
