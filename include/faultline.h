@@ -125,6 +125,29 @@ enum fl_counter_id {
 	FL_CNT_NR
 };
 
+/*
+ * The counters' names, as the driver's debugfs files and flbench's
+ * result fields spell them: one list, so that the two cannot drift apart.
+ * An initializer for a const char *const [FL_CNT_NR].
+ */
+#define FL_COUNTER_NAMES {					\
+	[FL_CNT_FAULT] = "fault",				\
+	[FL_CNT_HUGE_FAULT_PMD] = "huge_fault_pmd",		\
+	[FL_CNT_HUGE_FAULT_PUD] = "huge_fault_pud",		\
+	[FL_CNT_INSERT_PTE] = "insert_pte",			\
+	[FL_CNT_INSERT_PMD] = "insert_pmd",			\
+	[FL_CNT_INSERT_PUD] = "insert_pud",			\
+	[FL_CNT_REMAP] = "remap",				\
+	[FL_CNT_REMAP_PAGES] = "remap_pages",			\
+	[FL_CNT_FALLBACK] = "fallback",				\
+	[FL_CNT_SIGBUS] = "sigbus",				\
+	[FL_CNT_NOPAGE_RACE] = "nopage_race",			\
+	[FL_CNT_MMAP] = "mmap",					\
+	[FL_CNT_REVOKE] = "revoke",				\
+	[FL_CNT_ZAPPED] = "zapped",				\
+	[FL_CNT_INJECTED] = "injected",				\
+}
+
 struct fl_counters {
 	__u32 size;
 	__u32 nr_strategies;	/* out: FL_STRAT_NR of the driver */

@@ -12,23 +12,7 @@
 #include "common.h"
 #include "faults.h"
 
-const char *const fl_counter_names[FL_CNT_NR] = {
-	[FL_CNT_FAULT] = "fault",
-	[FL_CNT_HUGE_FAULT_PMD] = "huge_fault_pmd",
-	[FL_CNT_HUGE_FAULT_PUD] = "huge_fault_pud",
-	[FL_CNT_INSERT_PTE] = "insert_pte",
-	[FL_CNT_INSERT_PMD] = "insert_pmd",
-	[FL_CNT_INSERT_PUD] = "insert_pud",
-	[FL_CNT_REMAP] = "remap",
-	[FL_CNT_REMAP_PAGES] = "remap_pages",
-	[FL_CNT_FALLBACK] = "fallback",
-	[FL_CNT_SIGBUS] = "sigbus",
-	[FL_CNT_NOPAGE_RACE] = "nopage_race",
-	[FL_CNT_MMAP] = "mmap",
-	[FL_CNT_REVOKE] = "revoke",
-	[FL_CNT_ZAPPED] = "zapped",
-	[FL_CNT_INJECTED] = "injected",
-};
+const char *const fl_counter_names[FL_CNT_NR] = FL_COUNTER_NAMES;
 
 void fl_fault_thread_open(struct fl_fault_thread *ft)
 {
