@@ -481,7 +481,7 @@ static void fl_fz_note_strategy(struct fl_fz *fz, struct fl_fz_thr *t)
 	t->strategy = s.strategy;
 	if (s.strategy == FL_STRAT_REMAP_FAULT &&
 	    !atomic_exchange(&fz->remap_fault, true))
-		fl_klog_expect_remap_fault(&fz->klog);
+		fl_klog_expect_known(&fz->klog, FL_KLOG_REMAP_FAULT);
 }
 
 static void fl_fz_ioctl_struct(struct fl_fz *fz, struct fl_fz_thr *t, int i)

@@ -540,6 +540,7 @@ static void fl_stress_json(struct fl_case *c, struct fl_json *j)
 	fl_json_str(j, "ring_off_why", st->ring_available ? NULL : st->ring_why);
 	fl_json_u64(j, "ring_ops", st->ring_ops);
 	fl_json_bool(j, "remap_fault_used", st->remap_fault_used);
+	fl_json_u64(j, "pud_mremaps", atomic_load(&st->pud_mremaps));
 	fl_json_bool(j, "failed", fl_stress_failed(st));
 	fl_json_str(j, "failure", fl_stress_failed(st) ? st->fail_why : NULL);
 	fl_klog_json(&st->klog, j);

@@ -204,6 +204,7 @@ struct fl_stress {
 	/* Kernel log. */
 	struct fl_klog klog;
 	bool remap_fault_used;
+	_Atomic uint64_t pud_mremaps;	/* moves of ranges a PUD entry may map */
 	/* Results. */
 	uint64_t checkpoints, counter_checks, counter_skips;
 	struct fl_stally_set total;	/* over the run */

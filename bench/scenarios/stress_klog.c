@@ -12,6 +12,11 @@
 #include "common.h"
 #include "stress_klog.h"
 
+static const char *const fl_klog_known_re[FL_KLOG_KNOWN_NR] = {
+	[FL_KLOG_REMAP_FAULT] = "include/linux/rwsem\\.h:[0-9]+",
+	[FL_KLOG_MREMAP_PUD] = "mm/pgtable-generic\\.c:[0-9]+: bad pud ",
+};
+
 /* Where the lab's pattern file is: guest, environment, repository. */
 static const char *fl_klog_patterns(char *buf, size_t len)
 {
@@ -68,12 +73,15 @@ static int fl_klog_load(struct fl_klog *k, char *why, size_t len)
 int fl_klog_open(struct fl_klog *k, const char *expect, char *why,
 		 size_t len)
 {
+	int i;
+
 	memset(k, 0, sizeof(*k));
 	k->fd = -1;
 	pthread_mutex_init(&k->lock, NULL);
-	if (regcomp(&k->remap_fault, FL_KLOG_REMAP_FAULT_RE,
-		    REG_EXTENDED | REG_NOSUB))
-		return fl_why(why, len, "internal: remap-fault pattern");
+	for (i = 0; i < FL_KLOG_KNOWN_NR; i++)
+		if (regcomp(&k->known[i], fl_klog_known_re[i],
+			    REG_EXTENDED | REG_NOSUB))
+			return fl_why(why, len, "internal: known pattern %d", i);
 	if (fl_klog_load(k, why, len))
 		return -1;
 	if (expect && *expect) {
@@ -96,11 +104,23 @@ int fl_klog_open(struct fl_klog *k, const char *expect, char *why,
 	return 0;
 }
 
-void fl_klog_expect_remap_fault(struct fl_klog *k)
+void fl_klog_expect_known(struct fl_klog *k, enum fl_klog_known id)
 {
 	pthread_mutex_lock(&k->lock);
-	k->remap_fault_expected = true;
+	k->known_on[id] = true;
 	pthread_mutex_unlock(&k->lock);
+}
+
+static bool fl_klog_expected(struct fl_klog *k, const char *msg)
+{
+	int i;
+
+	if (k->have_expect && !regexec(&k->expect, msg, 0, NULL, 0))
+		return true;
+	for (i = 0; i < FL_KLOG_KNOWN_NR; i++)
+		if (k->known_on[i] && !regexec(&k->known[i], msg, 0, NULL, 0))
+			return true;
+	return false;
 }
 
 static bool fl_klog_bad(struct fl_klog *k, const char *msg)
@@ -139,9 +159,7 @@ static void fl_klog_record(struct fl_klog *k, char *rec)
 	sscanf(rec, "%*[^,],%*[^,],%llu", &usec);
 	snprintf(line, sizeof(line), "[%llu.%06llu] %s", usec / 1000000,
 		 usec % 1000000, msg);
-	if ((k->have_expect && !regexec(&k->expect, msg, 0, NULL, 0)) ||
-	    (k->remap_fault_expected &&
-	     !regexec(&k->remap_fault, msg, 0, NULL, 0)))
+	if (fl_klog_expected(k, msg))
 		fl_klog_keep(k->find, &k->nfind, line);
 	else
 		fl_klog_keep(k->fail, &k->nfail, line);
@@ -189,7 +207,8 @@ void fl_klog_close(struct fl_klog *k)
 	if (k->have_expect)
 		regfree(&k->expect);
 	k->have_expect = false;
-	regfree(&k->remap_fault);
+	for (r = 0; r < FL_KLOG_KNOWN_NR; r++)
+		regfree(&k->known[r]);
 	for (i = 0; i < FL_KLOG_KEEP; i++) {
 		free(k->fail[i]);
 		free(k->find[i]);

@@ -4,8 +4,8 @@
  * read from the start of the run, every record matched against the
  * lab's patterns (scripts/lib/klog-bad.re, in the guest
  * /opt/faultline/klog-bad.re).  A match is a failure unless it matches
- * an expected pattern (--expect-warn, and remap-fault's lock warning
- * once remap-fault has been used): then it is a finding.
+ * an expected pattern (--expect-warn, or a known kernel finding once the
+ * run has done what causes it): then it is a finding.
  */
 #ifndef FL_STRESS_KLOG_H
 #define FL_STRESS_KLOG_H
@@ -19,8 +19,17 @@
 
 #include "json.h"
 
-/* remap-fault's io_remap_pfn_range() from a fault (CONFIG.md, Strategies). */
-#define FL_KLOG_REMAP_FAULT_RE	"include/linux/rwsem\\.h:[0-9]+"
+/*
+ * Kernel reports that are findings, not failures, once the run has done
+ * what causes them (CONFIG.md, "Strategies" and "Kernel findings").
+ */
+enum fl_klog_known {
+	/* remap-fault: io_remap_pfn_range() from a fault, the lock warning */
+	FL_KLOG_REMAP_FAULT,
+	/* mremap() of a PUD mapping: 6.12 clears the leaf as a "bad pud" */
+	FL_KLOG_MREMAP_PUD,
+	FL_KLOG_KNOWN_NR
+};
 
 #define FL_KLOG_KEEP		64	/* lines kept of each kind */
 
@@ -30,8 +39,8 @@ struct fl_klog {
 	char patterns_path[256];
 	regex_t *bad;
 	int nbad;
-	regex_t expect, remap_fault;
-	bool have_expect, remap_fault_expected;
+	regex_t expect, known[FL_KLOG_KNOWN_NR];
+	bool have_expect, known_on[FL_KLOG_KNOWN_NR];
 	pthread_mutex_t lock;
 	uint64_t records;		/* read since the start */
 	uint64_t nfail, nfind;		/* matching lines of each kind */
@@ -48,8 +57,8 @@ struct fl_klog {
  */
 int fl_klog_open(struct fl_klog *k, const char *expect, char *why,
 		 size_t len);
-/* From now on, remap-fault's warning is a finding. */
-void fl_klog_expect_remap_fault(struct fl_klog *k);
+/* From now on, the known report @id is a finding. */
+void fl_klog_expect_known(struct fl_klog *k, enum fl_klog_known id);
 /* Read what the kernel logged since the last call; returns nfail. */
 uint64_t fl_klog_drain(struct fl_klog *k);
 void fl_klog_close(struct fl_klog *k);

@@ -310,7 +310,7 @@ static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
 			      op->len / FL_PAGE_SIZE);
 	if (sl->m_strategy == FL_STRAT_REMAP_FAULT && !st->remap_fault_used) {
 		st->remap_fault_used = true;
-		fl_klog_expect_remap_fault(&st->klog);
+		fl_klog_expect_known(&st->klog, FL_KLOG_REMAP_FAULT);
 	}
 	fl_strace_note(me, "at %p, %s", (void *)m,
 		       fl_strategy_name(sl->m_strategy));
@@ -381,6 +381,20 @@ fail:
 	return -1;
 }
 
+/*
+ * Can a PUD entry map part of @pc?  Under huge with PUD entries allowed,
+ * when a whole aligned GiB of it sits at a GiB-aligned device offset.
+ */
+static bool fl_spiece_pud(const struct fl_sslot *sl, const struct fl_spiece *pc)
+{
+	uintptr_t a = (uintptr_t)pc->addr;
+	uintptr_t v = (a + FL_GIB - 1) & ~(uintptr_t)(FL_GIB - 1);
+
+	return sl->m_strategy == FL_STRAT_HUGE &&
+	       sl->m_max_order >= FL_ORDER_PUD &&
+	       (a - pc->off) % FL_GIB == 0 && v + FL_GIB <= a + pc->len;
+}
+
 static int fl_sop_mremap(struct fl_stress *st, struct fl_sthr *me,
 			 struct fl_sslot *sl, const struct fl_sop_args *op)
 {
@@ -402,6 +416,11 @@ static int fl_sop_mremap(struct fl_stress *st, struct fl_sthr *me,
 			fl_stress_fail(st, me, "mremap: reserving address space: %s",
 				       fl_errno_name(errno));
 			return -1;
+		}
+		/* 6.12 logs the PUD entry it drops as a bad one (tests/guest/driver/mremap.c). */
+		if (fl_spiece_pud(sl, pc)) {
+			atomic_fetch_add(&st->pud_mremaps, 1);
+			fl_klog_expect_known(&st->klog, FL_KLOG_MREMAP_PUD);
 		}
 		m = mremap(pc->addr, pc->len, pc->len,
 			   MREMAP_MAYMOVE | MREMAP_FIXED, a);
@@ -800,7 +819,7 @@ int fl_sshared_remake(struct fl_stress *st, int d, uint64_t rnd, char *why,
 			      dv->lay.shared_len / FL_PAGE_SIZE);
 	if (s.strategy == FL_STRAT_REMAP_FAULT && !st->remap_fault_used) {
 		st->remap_fault_used = true;
-		fl_klog_expect_remap_fault(&st->klog);
+		fl_klog_expect_known(&st->klog, FL_KLOG_REMAP_FAULT);
 	}
 	return 0;
 }

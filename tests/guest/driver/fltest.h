@@ -468,7 +468,8 @@ static inline int fl_klog_mark(void)
 	return fd;
 }
 
-static inline int fl_klog_new_lines(int fd)
+/* ... of them only those holding @sub (NULL: all). */
+static inline int fl_klog_new_lines_with(int fd, const char *sub)
 {
 	char rec[2048];
 	int n = 0;
@@ -483,11 +484,18 @@ static inline int fl_klog_new_lines(int fd)
 		if (r <= 0)
 			break;
 		rec[r] = 0;
+		if (sub && !strstr(rec, sub))
+			continue;
 		ktap_print_msg("kernel: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
 		n++;
 	}
 	close(fd);
 	return n;
+}
+
+static inline int fl_klog_new_lines(int fd)
+{
+	return fl_klog_new_lines_with(fd, NULL);
 }
 
 /* --------------------------------------------------------------- files */
