@@ -129,7 +129,8 @@ struct fl_strace {
 /* What a fork child reports through a shared page. */
 struct fl_schild {
 	int done;
-	uint64_t checked, written, touches, sigbus;
+	uint64_t checked, written, sigbus;
+	uint64_t touches;		/* and the refaults revokes allowed */
 	int bad;			/* a check failed: why[] */
 	char why[FL_WHY_LEN];
 };

@@ -79,6 +79,7 @@ struct fl_saccess {
 	bool child;			/* tallies go to the child's page */
 	/* out */
 	uint64_t done, written, touches, sigbus;
+	uint64_t refaults;		/* allowed again: revokes during the run */
 	int sig;
 	void *sig_addr;
 	bool bad;
@@ -114,7 +115,7 @@ static void fl_saccess_run(struct fl_stress *st, struct fl_sthr *me,
 	volatile uint64_t i = 0;
 	uint64_t fill = fl_sfill_pages(a->strategy, a->vma_pages, a->window,
 				       a->max_order);
-	uint64_t page, w0, w1;
+	uint64_t rev0 = atomic_load(&st->sh[a->dev].rev_gen), page, w0, w1;
 	uint32_t *g;
 	char *p;
 
@@ -171,6 +172,19 @@ out:
 	me->jb_armed = 0;
 	/* Write-combining stores must be visible to the next reader. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/*
+	 * A revoke's zap between a fault that installed the page in flight
+	 * and the access's retry makes that page fault again: one more
+	 * handler call (and fill) for each revoke that began or ended
+	 * during the run, or was under way when it started (rev_gen odd).
+	 */
+	a->refaults = atomic_load(&st->sh[a->dev].rev_gen) - rev0 + (rev0 & 1);
+	if (!a->child && a->refaults) {
+		fl_stally_add(me, a->dev, a->inc, a->strategy, FL_ST_TOUCH,
+			      a->refaults);
+		fl_stally_add(me, a->dev, a->inc, a->strategy, FL_ST_FILL,
+			      a->refaults * fill);
+	}
 }
 
 /* Judge what a run met: a bad page or a signal that was not allowed fails. */
@@ -329,7 +343,7 @@ static void fl_schild_main(struct fl_stress *st, struct fl_sthr *me,
 	fl_saccess_run(st, me, a);
 	out->checked = a->mode & FL_SACC_CHECK ? a->done : 0;
 	out->written = a->written;
-	out->touches = a->touches;
+	out->touches = a->touches + a->refaults;
 	out->sigbus = a->sigbus;
 	if (a->bad) {
 		out->bad = 1;

@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "stress.h"
 #include "units.h"
 
@@ -71,12 +72,6 @@ uint64_t fl_sfill_pages(unsigned int strategy, uint64_t vma_pages,
 }
 
 /* -------------------------------------------------------------- counters */
-
-static const char *const fl_cnt_names[FL_CNT_NR] = {
-	"fault", "huge_fault_pmd", "huge_fault_pud", "insert_pte",
-	"insert_pmd", "insert_pud", "remap", "remap_pages", "fallback",
-	"sigbus", "nopage_race", "mmap", "revoke", "zapped", "injected",
-};
 
 static int fl_sread_counters(int fd, uint64_t out[FL_STRAT_NR][FL_CNT_NR],
 			     char *why, size_t len)
@@ -162,7 +157,7 @@ static int fl_scheck_strategy(unsigned int s, const uint64_t *c,
 			     (remap_only && s != FL_STRAT_REMAP_MMAP &&
 			      s != FL_STRAT_REMAP_FAULT)))
 			return fl_why(why, len, "%s: %s = %llu, which this strategy cannot produce",
-				      name, fl_cnt_names[k],
+				      name, fl_counter_names[k],
 				      (unsigned long long)c[k]);
 	}
 	if (c[FL_CNT_REVOKE] > revokes)
