@@ -148,6 +148,31 @@ static inline bool fl_huge_supported(int fd, unsigned int order)
 
 /* ------------------------------------------------------------ counters */
 
+/*
+ * The first PCI-backed device under huge with PUD entries allowed, for a
+ * test of @len bytes: its fd, or -1 after ktap_skip() on a kernel that
+ * cannot map huge PFNMAP PUD entries.  Bails out on anything else.
+ */
+static inline int fl_open_huge_pud(uint64_t len)
+{
+	struct fl_info info;
+	char dev[64];
+	int fd;
+
+	fd = fl_open_backing(FL_BACKING_PCI, 0, dev, sizeof(dev));
+	if (fd < 0 || fl_info(fd, &info))
+		ktap_bail("no PCI-backed faultline device");
+	if (!fl_huge_supported(fd, FL_ORDER_PUD)) {
+		ktap_skip("this kernel cannot map huge PFNMAP PUD entries");
+		close(fd);
+		return -1;
+	}
+	if (info.bar_size < len ||
+	    fl_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0))
+		ktap_bail("cannot select huge with PUD entries over the BAR");
+	return fd;
+}
+
 static inline int fl_counters(int fd, struct fl_counters *c, bool reset)
 {
 	memset(c, 0, sizeof(*c));

@@ -27,21 +27,12 @@ int main(void)
 	uint64_t want[FL_CNT_NR] = { 0 }, bad = 0, off;
 	volatile uint64_t *p;
 	unsigned char vec;
-	struct fl_info info;
-	char dev[64];
 	int fd;
 
 	ktap_start(0);
-	fd = fl_open_backing(FL_BACKING_PCI, 0, dev, sizeof(dev));
-	if (fd < 0 || fl_info(fd, &info))
-		ktap_bail("no PCI-backed faultline device");
-	if (!fl_huge_supported(fd, FL_ORDER_PUD)) {
-		ktap_skip("this kernel cannot map huge PFNMAP PUD entries");
-		close(fd);
+	fd = fl_open_huge_pud(LEN);
+	if (fd < 0)
 		return ktap_finish();
-	}
-	if (info.bar_size < LEN || fl_set(fd, FL_STRAT_HUGE, FL_ORDER_PUD, 0, 0))
-		ktap_bail("cannot select huge over 1 GiB");
 	p = fl_map(fd, LEN, 0, GiB, 0);
 	if (p == MAP_FAILED)
 		ktap_bail("mmap 1 GiB");
