@@ -43,6 +43,7 @@ struct fl_sdev_sh {
 	_Atomic int dying_inc;		/* up to this: being removed or removed */
 	_Atomic int dead_inc;		/* up to this: removed (unbind returned) */
 	_Atomic int mode_users[FL_CACHE_NR];	/* our live mappings per mode */
+	_Atomic uint64_t mode_adds;		/* mappings begun, any mode */
 };
 
 struct fl_sdev {

@@ -187,24 +187,45 @@ static void fl_strim(char *res, uint64_t rlen, char *a, uint64_t len)
 		munmap(a + len, (size_t)(end - (a + len)));
 }
 
+/* A mapping of device @d in @mode begins (before its mmap()) or ends. */
+static void fl_smode_get(struct fl_stress *st, int d, unsigned int mode)
+{
+	atomic_fetch_add(&st->sh[d].mode_users[mode], 1);
+	atomic_fetch_add(&st->sh[d].mode_adds, 1);
+}
+
 static void fl_smode_put(struct fl_stress *st, int d, unsigned int mode)
 {
 	atomic_fetch_sub(&st->sh[d].mode_users[mode], 1);
 }
 
-/* May an mmap() in @mode get EBUSY: another mode mapped, or a fork child's copies? */
-static bool fl_sebusy_ok(struct fl_stress *st, int d, unsigned int mode,
-			 uint64_t fork_gen0)
+/* Is a mapping of device @d in a mode other than @mode counted? */
+static bool fl_sother_mode(struct fl_stress *st, int d, unsigned int mode)
 {
 	unsigned int m;
 
-	if (atomic_load(&st->children) ||
-	    atomic_load(&st->fork_gen) != fork_gen0)
-		return true;
 	for (m = 0; m < FL_CACHE_NR; m++)
 		if (m != mode && atomic_load(&st->sh[d].mode_users[m]))
 			return true;
 	return false;
+}
+
+/*
+ * May an mmap() in @mode get EBUSY?  When a mapping in another mode was
+ * live at some point of the call: counted when the call began (@other0),
+ * begun during it (the device's mapping count @adds0 moved), or counted
+ * still; or when a fork child held copies.  Looking only after the call
+ * is not enough: another thread may unmap the other mode meanwhile (a
+ * 10-minute run failed that way).
+ */
+static bool fl_sebusy_ok(struct fl_stress *st, int d, unsigned int mode,
+			 uint64_t fork_gen0, bool other0, uint64_t adds0)
+{
+	if (atomic_load(&st->children) ||
+	    atomic_load(&st->fork_gen) != fork_gen0)
+		return true;
+	return other0 || atomic_load(&st->sh[d].mode_adds) != adds0 ||
+	       fl_sother_mode(st, d, mode);
 }
 
 static void fl_sunmap_all(struct fl_stress *st, struct fl_sthr *me,
@@ -236,9 +257,10 @@ static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
 {
 	struct fl_sdev *dv = &st->dev[op->dev];
 	int prot = PROT_READ | (op->prot_ro ? 0 : PROT_WRITE), err, inc;
-	uint64_t rlen = 0, fork_gen0;
+	uint64_t rlen = 0, fork_gen0, adds0;
 	char *res = NULL, *a, *m;
 	unsigned int mode;
+	bool other0;
 
 	fl_sunmap_all(st, me, sl);
 	if (fl_sslot_file(st, me, sl, op->dev))
@@ -254,7 +276,9 @@ static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
 	mode = fl_sresolve_cache(dv, sl->cfg.cache);
 	inc = sl->fd_inc;
 	fork_gen0 = atomic_load(&st->fork_gen);
-	atomic_fetch_add(&st->sh[op->dev].mode_users[mode], 1);
+	adds0 = atomic_load(&st->sh[op->dev].mode_adds);
+	other0 = fl_sother_mode(st, op->dev, mode);
+	fl_smode_get(st, op->dev, mode);
 	if (op->addr_mode == FL_SADDR_KERNEL) {
 		m = mmap(NULL, op->len, prot, MAP_SHARED, sl->fd, (off_t)op->off);
 	} else {
@@ -276,7 +300,8 @@ static int fl_sop_mmap(struct fl_stress *st, struct fl_sthr *me,
 			 m == MAP_FAILED ? 0 : op->len);
 	if (m == MAP_FAILED) {
 		fl_smode_put(st, op->dev, mode);
-		if (err == EBUSY && fl_sebusy_ok(st, op->dev, mode, fork_gen0)) {
+		if (err == EBUSY &&
+		    fl_sebusy_ok(st, op->dev, mode, fork_gen0, other0, adds0 + 1)) {
 			fl_strace_note(me, "EBUSY: another caching mode is mapped");
 			me->cur->err = err;
 			return FL_SOK;
@@ -793,7 +818,7 @@ int fl_sshared_remake(struct fl_stress *st, int d, uint64_t rnd, char *why,
 		      0, &res, &rlen);
 	if (!a)
 		return fl_sys(why, len, errno, "mmap", "reserve for the shared mapping");
-	atomic_fetch_add(&st->sh[d].mode_users[mode], 1);
+	fl_smode_get(st, d, mode);
 	m = mmap(a, dv->lay.shared_len, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, dv->sh_fd, (off_t)dv->lay.shared_off);
 	if (m == MAP_FAILED) {
