@@ -271,6 +271,11 @@ void fl_sring_free(struct fl_sslot *sl);
 
 /* Is a SIGBUS on a mapping of device @d, incarnation @inc, allowed? */
 bool fl_ssigbus_ok(struct fl_stress *st, int d, int inc, uint64_t rev_gen0);
+/*
+ * A file or mapping of incarnation @inc while an unbind is under way or
+ * done: ENODEV and SIGBUS are allowed (the device may be gone already).
+ */
+bool fl_sstale(struct fl_stress *st, int d, int inc);
 void fl_stally_add(struct fl_sthr *me, int d, int inc, unsigned int strat,
 		   enum fl_stally k, uint64_t n);
 /* Pages a touch of a mapping may make the driver install. */

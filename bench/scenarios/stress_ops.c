@@ -64,11 +64,7 @@ int fl_sdev_open(struct fl_stress *st, int d, int *inc, char *why,
 	return fd;
 }
 
-/*
- * A file or mapping of incarnation @inc while an unbind is under way or
- * done: ENODEV and SIGBUS are allowed (the device may be gone already).
- */
-static bool fl_sstale(struct fl_stress *st, int d, int inc)
+bool fl_sstale(struct fl_stress *st, int d, int inc)
 {
 	return inc <= atomic_load(&st->sh[d].dying_inc);
 }

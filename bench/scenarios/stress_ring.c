@@ -125,7 +125,7 @@ static int fl_sring_setup(struct fl_stress *st, struct fl_sthr *me,
 		free(rg->im.save);
 		free(rg);
 		me->cur->err = e;
-		if (e == ENODEV && sl->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dying_inc))
+		if (e == ENODEV && fl_sstale(st, sl->fd_dev, sl->fd_inc))
 			return 0;
 		fl_stress_fail(st, me, "FL_IOC_VRING_SETUP(mode %u, num %u, batch %u): %s",
 			       s.mode, s.num, s.batch, fl_errno_name(e));
@@ -152,7 +152,7 @@ static int fl_sring_kick(struct fl_stress *st, struct fl_sthr *me,
 	if (ioctl(sl->fd, FL_IOC_VRING_PROCESS, &pr)) {
 		e = errno;
 		me->cur->err = e;
-		if (e == ENODEV && rg->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dying_inc))
+		if (e == ENODEV && fl_sstale(st, sl->fd_dev, rg->fd_inc))
 			return 0;
 		fl_stress_fail(st, me, "FL_IOC_VRING_PROCESS: %s", fl_errno_name(e));
 		return -1;
@@ -173,7 +173,12 @@ static int fl_sring_kick(struct fl_stress *st, struct fl_sthr *me,
 	memset(&vs, 0, sizeof(vs));
 	vs.size = sizeof(vs);
 	if (ioctl(sl->fd, FL_IOC_VRING_STATS, &vs)) {
-		fl_stress_fail(st, me, "FL_IOC_VRING_STATS: %s", fl_errno_name(errno));
+		e = errno;
+		me->cur->err = e;
+		/* Unbound since the kick: nothing left to read. */
+		if (e == ENODEV && fl_sstale(st, sl->fd_dev, rg->fd_inc))
+			return 0;
+		fl_stress_fail(st, me, "FL_IOC_VRING_STATS: %s", fl_errno_name(e));
 		return -1;
 	}
 	if (vs.val[FL_VCNT_SEQ_ERRORS] || vs.val[FL_VCNT_CSUM_ERRORS] ||
@@ -232,8 +237,7 @@ int fl_sring_op(struct fl_stress *st, struct fl_sthr *me,
 		return fl_sring_inval(st, me, sl, op);
 	default:
 		if (ioctl(sl->fd, FL_IOC_VRING_TEARDOWN, 0) &&
-		    !(errno == ENODEV &&
-		      sl->fd_inc <= atomic_load(&st->sh[sl->fd_dev].dying_inc))) {
+		    !(errno == ENODEV && fl_sstale(st, sl->fd_dev, sl->fd_inc))) {
 			fl_stress_fail(st, me, "FL_IOC_VRING_TEARDOWN: %s",
 				       fl_errno_name(errno));
 			return -1;
