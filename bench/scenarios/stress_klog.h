@@ -21,7 +21,8 @@
 
 /*
  * Kernel reports that are findings, not failures, once the run has done
- * what causes them (CONFIG.md, "Strategies" and "Kernel findings").
+ * what causes them (CONFIG.md, "Strategies": remap-fault, and "Moving a
+ * PUD mapping").
  */
 enum fl_klog_known {
 	/* remap-fault: io_remap_pfn_range() from a fault, the lock warning */

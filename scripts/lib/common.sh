@@ -55,7 +55,8 @@ fl_git_rev() {
 # The kernel-log lines that fail a run; one extended regex per line.
 FL_KLOG_PATTERNS=$FL_TOP/scripts/lib/klog-bad.re
 # The kernel reports flbench stress records as findings, not failures,
-# once it has done what causes them (CONFIG.md, "Kernel findings"):
+# once it has done what causes them (CONFIG.md, "Strategies": remap-fault
+# and "Moving a PUD mapping"):
 # remap-fault's lock warning, and 6.12's "bad pud" from mremap() of a PUD
 # mapping.  As lab options, for the boots that run the stress.
 FL_STRESS_KNOWN_WARN=(--expect-warn 'rwsem\.h:[0-9]+'
